@@ -1,0 +1,69 @@
+/**
+ * Watchdog process: cleans up after a parent that can no longer clean up after itself.
+ *
+ * The parent spawns this script detached (own process group, so Ctrl-C and a SIGKILL of the
+ * parent's group spare it) with a pipe on stdin, then writes one JSON line per resource:
+ *   {"op":"track","id":"…","pid":123}       a server's process group leader
+ *   {"op":"track","id":"…","dir":"/tmp/…"}  a temp dir to remove
+ *   {"op":"release","id":"…"}              the parent cleaned it up itself
+ * When stdin ends — the parent exited, crashed or was SIGKILLed; the kernel closes the pipe in
+ * every case — every resource still tracked is destroyed: process groups get SIGKILL (their data
+ * is throwaway), then the dirs are removed once those processes are gone.
+ */
+import { rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+interface Resource {
+  pid?: number;
+  dir?: string;
+}
+
+const tracked = new Map<string, Resource>();
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+const killGroup = (pid: number): void => {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // Already gone, or not a group leader: the other form covers it.
+    }
+  }
+};
+
+async function cleanUp(): Promise<void> {
+  const resources = [...tracked.values()];
+  const pids = resources.flatMap((r) => (r.pid ? [r.pid] : []));
+  for (const pid of pids) killGroup(pid);
+  const deadline = Date.now() + 3000;
+  while (pids.some(alive) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  for (const { dir } of resources) {
+    if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+const lines = createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  try {
+    const message = JSON.parse(line) as { op: string; id: string } & Resource;
+    if (message.op === 'track') tracked.set(message.id, { pid: message.pid, dir: message.dir });
+    else if (message.op === 'release') tracked.delete(message.id);
+  } catch {
+    // A torn line can only come from a parent dying mid-write; the close handler runs next.
+  }
+});
+lines.on('close', () => {
+  cleanUp().finally(() => process.exit(0));
+});
+// The parent's signals must not reach us before cleanup is done.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});
