@@ -34,16 +34,19 @@ function send(message: object): void {
   ensureWatchdog().stdin?.write(`${JSON.stringify(message)}\n`);
 }
 
-/** Track a process group (pass the leader's pid: servers are spawned with `detached: true`). */
-export function trackProcessGroup(pid: number): Tracked {
-  return track({ pid });
+/**
+ * Track a process group (pass the leader's pid: servers are spawned with `detached: true`). With
+ * `signal`, the watchdog sends it to the leader first and SIGKILLs the group only if it lingers.
+ */
+export function trackProcessGroup(pid: number, signal?: NodeJS.Signals): Tracked {
+  return track(signal ? { pid, signal } : { pid });
 }
 
 export function trackDir(dir: string): Tracked {
   return track({ dir });
 }
 
-function track(resource: { pid?: number; dir?: string }): Tracked {
+function track(resource: { pid?: number; dir?: string; signal?: NodeJS.Signals }): Tracked {
   const id = randomUUID();
   send({ op: 'track', id, ...resource });
   return { id, release: () => send({ op: 'release', id }) };

@@ -77,12 +77,13 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     let seedReport: SeedReport | undefined;
     const seedStart = performance.now();
     if (fixtures.length > 0) {
-      const client = new pg.Client({ connectionString: pgInstance.url });
-      await client.connect();
+      // Two connections: fixture sets are independent and this uses both cores of a small box.
+      const clients = [1, 2].map(() => new pg.Client({ connectionString: pgInstance.url }));
       try {
-        seedReport = await seedFixtures(client, fixtures, { seed, scale });
+        await Promise.all(clients.map((client) => client.connect()));
+        seedReport = await seedFixtures(clients, fixtures, { seed, scale });
       } finally {
-        await client.end();
+        await Promise.all(clients.map((client) => client.end()));
       }
     }
     const seedMs = performance.now() - seedStart;

@@ -7,12 +7,13 @@ import pg from 'pg';
  * connections to it are terminated: callers reconnect (pools do this on their own).
  */
 export interface PgSnapshots {
+  serverVersion: string;
   snapshot(name: string): Promise<void>;
   restore(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
-const SNAPSHOT_NAME = /^[A-Za-z0-9_]{1,40}$/;
+export const SNAPSHOT_NAME = /^[A-Za-z0-9_]{1,40}$/;
 
 export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
@@ -32,8 +33,14 @@ export function snapshotDatabaseName(database: string, name: string): string {
  */
 export async function pgSnapshots(adminUrl: string, database: string): Promise<PgSnapshots> {
   const admin = new pg.Client({ connectionString: adminUrl });
+  // A server dying mid-suite must fail the next snapshot call, not crash the worker.
+  admin.on('error', () => {});
   await admin.connect();
-  const version = Number((await admin.query('SHOW server_version_num')).rows[0].server_version_num);
+  const { rows } = await admin.query(
+    "SELECT current_setting('server_version') AS v, current_setting('server_version_num')::int AS n",
+  );
+  const serverVersion = rows[0].v as string;
+  const version = rows[0].n as number;
   const strategy = version >= 150000 ? ' STRATEGY = FILE_COPY' : '';
   const taken = new Set<string>();
 
@@ -44,6 +51,7 @@ export async function pgSnapshots(adminUrl: string, database: string): Promise<P
     );
 
   return {
+    serverVersion,
     async snapshot(name) {
       const snap = snapshotDatabaseName(database, name);
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(snap)}`);

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { SNAPSHOT_NAME } from './pg-snapshots.ts';
 
 /**
  * Snapshot/restore of one Redis logical database with DUMP/RESTORE per key. It works the same on
@@ -20,6 +21,7 @@ interface DumpedKey {
 
 export async function redisSnapshots(url: string): Promise<RedisSnapshots> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  client.on('error', () => {}); // surfaced by the next command instead of crashing the worker
   await client.connect();
   const info = await client.info('server');
   const serverVersion = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
@@ -35,6 +37,11 @@ export async function redisSnapshots(url: string): Promise<RedisSnapshots> {
   return {
     serverVersion,
     async snapshot(name) {
+      if (!SNAPSHOT_NAME.test(name)) {
+        throw new Error(
+          `Invalid snapshot name ${JSON.stringify(name)}: use 1-40 letters, digits or underscores.`,
+        );
+      }
       const keys = await allKeys();
       const dumped: DumpedKey[] = [];
       for (const key of keys) {

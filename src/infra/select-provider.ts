@@ -70,7 +70,7 @@ export async function selectProvider(options: SelectOptions = {}): Promise<Provi
   if (mode === 'auto' || mode === 'local') {
     try {
       const binaries = findLocalBinaries(env);
-      const template = createPgTemplate(binaries.postgres);
+      const template = await createPgTemplate(binaries.postgres);
       tried.push(
         `local: PostgreSQL ${binaries.postgres.version} (${binaries.postgres.source}), Redis ${binaries.redis.version} (${binaries.redis.source})`,
       );

@@ -33,13 +33,14 @@ export interface ServerProcess {
 /**
  * Spawns a server in its own process group with output to a log file (never a pipe to us: a
  * pipe would break the server when we die) and registers the group with the watchdog before
- * anything else can fail.
+ * anything else can fail. `stopSignal` is what the watchdog sends the leader before SIGKILL.
  */
 export function spawnServer(
   command: string,
   args: string[],
   logFile: string,
   user: ServerUser | undefined,
+  stopSignal?: NodeJS.Signals,
 ): ServerProcess {
   const log = openSync(logFile, 'a');
   const child = spawn(command, args, {
@@ -48,7 +49,7 @@ export function spawnServer(
     ...(user ? { uid: user.uid, gid: user.gid } : {}),
   });
   if (child.pid === undefined) throw new Error(`could not spawn ${command}`);
-  const tracked = trackProcessGroup(child.pid);
+  const tracked = trackProcessGroup(child.pid, stopSignal);
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
     child.once('error', (error) => resolve(error.message));
@@ -57,7 +58,11 @@ export function spawnServer(
   return { child, tracked, exited };
 }
 
-/** Polls `ready()` until it is true, the process exits, or the timeout passes. */
+/**
+ * Polls `ready()` until it is true, the process exits, or the timeout passes. On failure the
+ * server's group is killed and released before the error is thrown: a server that never got
+ * ready must not keep running (its caller deletes its data dir) until the watchdog notices.
+ */
 export async function waitUntilReady(
   server: ServerProcess,
   ready: () => boolean,
@@ -72,11 +77,13 @@ export async function waitUntilReady(
   const deadline = Date.now() + timeoutMs;
   while (!ready()) {
     if (exit !== undefined) {
+      await stopServer(server, 'SIGKILL');
       throw new Error(
         `${what} exited (${exit}) before it was ready. Log tail:\n${logTail(logFile)}`,
       );
     }
     if (Date.now() > deadline) {
+      await stopServer(server, 'SIGKILL');
       throw new Error(
         `${what} was not ready after ${timeoutMs} ms. Log tail:\n${logTail(logFile)}`,
       );

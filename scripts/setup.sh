@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Provisions what a fresh Debian/Ubuntu machine lacks for Backend Benchmark Lab. Idempotent:
+# every step checks first and skips what is already there. Safe to run again at any time.
+#
+#   bash scripts/setup.sh            # install what is missing
+#   SETUP_SKIP_K6=1 bash scripts/setup.sh   # skip building k6 (tests do not need it yet)
+#
+# Installs: Node >= 22.22 (npm package node@24) when `node` is older, pnpm 12, Debian packages
+# postgresql (fallback server binaries; the default ones come from npm), redis-server, wrk, and
+# k6 built from source with Go >= 1.25.
+set -euo pipefail
+
+K6_VERSION="${K6_VERSION:-v2.2.0}"
+PNPM_MAJOR=12
+export PATH="/usr/local/bin:/usr/local/go/bin:${HOME}/go/bin:${PATH}"
+
+say() { printf '[setup] %s\n' "$*"; }
+fail() {
+  printf '[setup] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    fail "need root for: $* (run this script as root or install sudo)"
+  fi
+}
+
+# --- Node -------------------------------------------------------------------------------------
+# engines: ^22.22.0 || ^24 || >=26 (vitest 5 skips Node 23/25; testcontainers 12 needs 22.22).
+node_ok() {
+  command -v node >/dev/null 2>&1 || return 1
+  node -e '
+    const [maj, min] = process.versions.node.split(".").map(Number);
+    process.exit((maj === 22 && min >= 22) || maj === 24 || maj >= 26 ? 0 : 1);'
+}
+if node_ok; then
+  say "node $(node --version): ok"
+else
+  command -v npm >/dev/null 2>&1 || {
+    say "npm missing: installing Debian nodejs + npm to bootstrap"
+    as_root apt-get update -qq && as_root apt-get install -y -qq nodejs npm
+  }
+  say "node ${NODE_VERSION:-$(node --version 2>/dev/null || echo none)} is too old: installing node@24 into /usr/local"
+  # /usr/local/bin precedes /usr/bin on PATH, so the system node stays untouched.
+  as_root npm install -g --prefix /usr/local node@24
+  hash -r
+  node_ok || fail "node is still $(node --version) after installing node@24; is /usr/local/bin first on PATH?"
+  say "node $(node --version): installed"
+fi
+
+# --- pnpm -------------------------------------------------------------------------------------
+if command -v pnpm >/dev/null 2>&1 && [ "$(pnpm --version | cut -d. -f1)" -ge "$PNPM_MAJOR" ]; then
+  say "pnpm $(pnpm --version): ok"
+else
+  as_root npm install -g --prefix /usr/local "pnpm@${PNPM_MAJOR}"
+  hash -r
+  say "pnpm $(pnpm --version): installed"
+fi
+
+# --- Debian packages --------------------------------------------------------------------------
+missing=()
+for pkg in postgresql redis-server wrk; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  say "postgresql, redis-server, wrk: ok"
+else
+  command -v apt-get >/dev/null 2>&1 ||
+    fail "missing ${missing[*]} and no apt-get: install them with your package manager"
+  say "installing ${missing[*]}"
+  as_root apt-get update -qq
+  # The Debian packages start system services on install; the lab never uses them.
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  say "installed ${missing[*]}"
+fi
+
+# --- k6 ---------------------------------------------------------------------------------------
+if [ -n "${SETUP_SKIP_K6:-}" ]; then
+  say "k6: skipped (SETUP_SKIP_K6 set)"
+elif [ -n "${K6_BIN:-}" ] && [ -x "${K6_BIN}" ]; then
+  say "k6 from K6_BIN=${K6_BIN}: ok"
+elif command -v k6 >/dev/null 2>&1; then
+  say "$(k6 version | head -n1): ok"
+else
+  command -v go >/dev/null 2>&1 || fail "k6 needs Go >= 1.25 to build: install Go (https://go.dev/dl) or set SETUP_SKIP_K6=1"
+  go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
+  [ "$go_minor" -ge 25 ] || fail "k6 ${K6_VERSION} needs Go >= 1.25, found $(go env GOVERSION)"
+  say "building k6 ${K6_VERSION} with $(go env GOVERSION) (a minute or two)"
+  # Not `go install go.k6.io/k6/v2@…`: it also asks the proxy for the module's version list (a
+  # deprecation check), which the Go proxy does not serve for k6's /v2 path, so it fails. We fetch
+  # the pinned module and build it in place instead: same source, same result.
+  export GOPROXY="${GOPROXY:-https://proxy.golang.org}"
+  k6_src=$(go mod download -json "go.k6.io/k6/v2@${K6_VERSION}" | sed -nE 's/^\s*"Dir": "(.*)",?$/\1/p')
+  [ -n "$k6_src" ] || fail "could not download go.k6.io/k6/v2@${K6_VERSION} from ${GOPROXY}"
+  gobin="$(go env GOPATH)/bin"
+  mkdir -p "$gobin"
+  (cd "$k6_src" && GOFLAGS=-mod=mod go build -trimpath -o "$gobin/k6" .)
+  if [ "$(id -u)" -eq 0 ]; then ln -sf "$gobin/k6" /usr/local/bin/k6; fi
+  say "$("$gobin/k6" version | head -n1): installed at $gobin/k6"
+fi
+
+say "done"
