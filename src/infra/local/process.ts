@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,13 +41,16 @@ export function spawnServer(
   logFile: string,
   user: ServerUser | undefined,
   stopSignal?: NodeJS.Signals,
+  spawnOptions: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): ServerProcess {
   const log = openSync(logFile, 'a');
   const child = spawn(command, args, {
+    ...spawnOptions,
     detached: true,
     stdio: ['ignore', log, log],
     ...(user ? { uid: user.uid, gid: user.gid } : {}),
   });
+  closeSync(log); // the child holds its own copy
   if (child.pid === undefined) throw new Error(`could not spawn ${command}`);
   const tracked = trackProcessGroup(child.pid, stopSignal);
   const exited = new Promise<number | string>((resolve) => {

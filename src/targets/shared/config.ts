@@ -1,0 +1,67 @@
+/**
+ * Target configuration from the environment (docs/contract.md, "Process"). Every target reads it
+ * the same way so that pool sizes and limits are identical across frameworks.
+ */
+export interface TargetConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string | undefined;
+  upstreamUrl: string;
+  dbPool: number;
+  authSecret: string;
+  uploadLimitBytes: number;
+}
+
+/** JSON bodies above this get 413 in every target. */
+export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
+
+function integer(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number | undefined,
+  min: number,
+  max: number,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    if (fallback === undefined) throw new Error(`${name} is required`);
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(
+      `${name}=${JSON.stringify(raw)} is invalid: expected an integer from ${min} to ${max}`,
+    );
+  }
+  return value;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+}
+
+export function readTargetConfig(env: NodeJS.ProcessEnv = process.env): TargetConfig {
+  return {
+    port: integer(env, 'PORT', undefined, 1, 65535),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl: required(env, 'DATABASE_URL'),
+    redisUrl: env.REDIS_URL || undefined,
+    upstreamUrl: required(env, 'UPSTREAM_URL').replace(/\/+$/, ''),
+    dbPool: integer(env, 'LAB_DB_POOL', 10, 1, 1000),
+    authSecret: env.LAB_AUTH_SECRET || 'lab-secret',
+    uploadLimitBytes: integer(env, 'LAB_UPLOAD_LIMIT_BYTES', 10 * 1024 * 1024, 1, 2 ** 31 - 1),
+  };
+}
+
+/** Bad configuration: one clear line on stderr and a non-zero exit, never a stack trace. */
+export function configOrExit(env: NodeJS.ProcessEnv = process.env): TargetConfig {
+  try {
+    return readTargetConfig(env);
+  } catch (error) {
+    process.stderr.write(`target configuration error: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}
