@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { assertConformant, type ConformanceReport } from '../conformance/index.ts';
 import { trackDir } from '../infra/guard.ts';
 import { logTail, makeScratchDir, spawnServer, stopServer } from '../infra/local/process.ts';
 import { PortInUseError, withPortRetry } from '../infra/ports.ts';
@@ -112,6 +113,31 @@ export async function startTarget(
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     trackedDir.release();
+    throw error;
+  }
+}
+
+/**
+ * How the benchmark runner starts a target: it must pass the conformance verifier first, or it
+ * is stopped and refused with a ConformanceError that lists every failing check. Verification
+ * writes rows (POST /users); callers reset the database before measuring.
+ */
+export async function startConformantTarget(
+  nameOrDefinition: string | TargetDefinition,
+  env: TargetEnv,
+  options: { timeoutMs?: number; extraEnv?: Record<string, string> } = {},
+): Promise<{ target: RunningTarget; report: ConformanceReport }> {
+  const target = await startTarget(nameOrDefinition, env, options);
+  try {
+    const report = await assertConformant(target.url, {
+      ...(env.LAB_AUTH_SECRET ? { authSecret: env.LAB_AUTH_SECRET } : {}),
+      ...(env.LAB_UPLOAD_LIMIT_BYTES
+        ? { uploadLimitBytes: Number(env.LAB_UPLOAD_LIMIT_BYTES) }
+        : {}),
+    });
+    return { target, report };
+  } catch (error) {
+    await target.stop();
     throw error;
   }
 }

@@ -42,6 +42,30 @@ export const TARGETS: readonly TargetDefinition[] = [
     nodeArgs: [],
     description: 'Fastify 5 with JSON schemas for validation and serialization',
   },
+  // NestJS needs legacy decorators + emitted metadata, which Node's type stripping lacks: the
+  // entries are tsc output (`pnpm build:targets`, src/targets/nestjs/tsconfig.build.json).
+  {
+    name: 'nestjs-express',
+    language: 'typescript',
+    framework: 'nestjs',
+    frameworkPackage: '@nestjs/core',
+    adapter: 'express',
+    dataLayer: 'pg',
+    entry: 'build/nestjs/targets/nestjs-express/main.js',
+    nodeArgs: [],
+    description: 'NestJS 12 on Express: modules, DI, controllers → services → repository, pipes',
+  },
+  {
+    name: 'nestjs-fastify',
+    language: 'typescript',
+    framework: 'nestjs',
+    frameworkPackage: '@nestjs/core',
+    adapter: 'fastify',
+    dataLayer: 'pg',
+    entry: 'build/nestjs/targets/nestjs-fastify/main.js',
+    nodeArgs: [],
+    description: 'NestJS 12 on Fastify: the same application code, Fastify adapter',
+  },
 ];
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

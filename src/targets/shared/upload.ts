@@ -13,11 +13,11 @@ export async function digestStream(stream: Readable, limit: number): Promise<Upl
   let size = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) {
-      stream.resume();
-      throw new HttpError('payload_too_large', `file exceeds ${limit} bytes`);
-    }
-    hash.update(chunk);
+    // Past the limit, keep reading without hashing: leaving the loop would destroy the part
+    // stream, and busboy then stalls waiting for it to be read (the request never ends).
+    // Callers cap the part with busboy's fileSize limit, so this drains little.
+    if (size <= limit) hash.update(chunk);
   }
+  if (size > limit) throw new HttpError('payload_too_large', `file exceeds ${limit} bytes`);
   return { size, sha256: hash.digest('hex') };
 }

@@ -1,0 +1,48 @@
+import type { HttpMethod } from '../../contract/index.ts';
+import type { HttpResponse, TargetClient } from '../http.ts';
+import type { ContractValidators } from '../schemas.ts';
+import type { TestTokens } from '../tokens.ts';
+
+export interface User {
+  id: number;
+  name: string;
+  email: string;
+  createdAt: string;
+}
+
+export interface ResolvedOptions {
+  authSecret: string;
+  uploadLimitBytes: number;
+  timeoutMs: number;
+  upstreamPayload: unknown;
+}
+
+/** What checks share: the client, the contract, and facts earlier checks learnt. */
+export interface CheckContext {
+  client: TargetClient;
+  validators: ContractValidators;
+  options: ResolvedOptions;
+  tokens: TestTokens;
+  /** The first page of `GET /users`, once users.list.default has read it. */
+  listedUsers?: User[];
+  /** The user users.create.ok created. */
+  createdUser?: User;
+}
+
+export interface Check {
+  id: string;
+  description: string;
+  run(ctx: CheckContext): Promise<void>;
+}
+
+export const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** Shorthand for the requests checks make. */
+export function send(
+  ctx: CheckContext,
+  method: Uppercase<HttpMethod>,
+  path: string,
+  init: { headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<HttpResponse> {
+  return ctx.client.send({ method, path, ...init });
+}

@@ -1,0 +1,45 @@
+import express, { type Express } from 'express';
+import { installedVersion, targetMeta } from '../shared/meta.ts';
+import type { AppDeps } from './deps.ts';
+import { errorHandler, notFound } from './errors.ts';
+import { bearerAuth, jsonBody, requestLogger } from './middleware.ts';
+import { uploadHandler } from './upload.ts';
+import { echoBody, userRoutes } from './users.ts';
+
+/** The Express app of the contract; no listening here, so it can be exercised in-process. */
+export function buildApp(deps: AppDeps): Express {
+  const { config, upstream, log } = deps;
+  const meta = targetMeta({
+    target: 'express',
+    framework: 'express',
+    frameworkVersion: installedVersion('express'),
+    adapter: null,
+    dataLayer: 'pg',
+    dbPool: config.dbPool,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/meta', (_req, res) => {
+    res.json(meta);
+  });
+  app.post('/echo', jsonBody, (req, res) => {
+    res.json(echoBody(req.body));
+  });
+  userRoutes(app, deps);
+  app.get('/external', async (_req, res) => {
+    res.json(await upstream.fetchData());
+  });
+  app.get('/protected', requestLogger(log), bearerAuth(config.authSecret), (_req, res) => {
+    res.json({ subject: res.locals.subject as string, logged: log.size });
+  });
+  app.post('/upload', uploadHandler(config.uploadLimitBytes));
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

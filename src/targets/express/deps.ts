@@ -1,0 +1,12 @@
+import type { UsersRepository } from '../../data/pg/users.ts';
+import type { TargetConfig } from '../shared/config.ts';
+import type { RequestLog } from '../shared/request-log.ts';
+import type { upstreamClient } from '../shared/upstream-client.ts';
+
+/** What the app needs from the outside; main.ts wires the real ones, tests may pass others. */
+export interface AppDeps {
+  config: TargetConfig;
+  users: UsersRepository;
+  upstream: ReturnType<typeof upstreamClient>;
+  log: RequestLog;
+}

@@ -1,0 +1,35 @@
+import { createServer } from 'node:http';
+import { pgUsers } from '../../data/pg/users.ts';
+import { configOrExit } from '../shared/config.ts';
+import { RequestLog } from '../shared/request-log.ts';
+import { upstreamClient } from '../shared/upstream-client.ts';
+import { buildApp } from './app.ts';
+
+const config = configOrExit();
+const users = pgUsers(config.databaseUrl, config.dbPool);
+const upstream = upstreamClient(config.upstreamUrl, config.dbPool);
+const app = buildApp({ config, users, upstream, log: new RequestLog() });
+
+const server = createServer(app);
+server.on('error', (error) => {
+  // One line (launch.ts looks for EADDRINUSE to retry on another port).
+  process.stderr.write(`express target: ${error.message}\n`);
+  process.exit(1);
+});
+server.listen(config.port, config.host);
+
+let stopping = false;
+function shutdown(): void {
+  if (stopping) return;
+  stopping = true;
+  // close() stops accepting and lets in-flight requests finish. It closes idle keep-alive
+  // sockets once; a socket whose request finishes later would stay open until the client's
+  // keep-alive timeout, so sweep until the server has closed.
+  setInterval(() => server.closeIdleConnections(), 25).unref();
+  server.close(async () => {
+    await Promise.allSettled([users.close(), upstream.close()]);
+    process.exit(0);
+  });
+}
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);

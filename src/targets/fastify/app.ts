@@ -1,0 +1,65 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { UsersRepository } from '../../data/pg/users.ts';
+import type { TargetConfig } from '../shared/config.ts';
+import { JSON_BODY_LIMIT_BYTES } from '../shared/config.ts';
+import { installedVersion, targetMeta } from '../shared/meta.ts';
+import type { RequestLog } from '../shared/request-log.ts';
+import type { upstreamClient } from '../shared/upstream-client.ts';
+import { installErrorHandlers } from './errors.ts';
+import { requireBody } from './hooks.ts';
+import { protectedRoutes } from './protected.ts';
+import { anyObjectSchema, errorResponses, healthSchema, metaSchema } from './schemas.ts';
+import { uploadRoutes } from './upload.ts';
+import { usersRoutes } from './users.ts';
+import { installValidators } from './validation.ts';
+
+/** What the app needs from the outside; main.ts wires the real ones, tests may pass others. */
+export interface AppDeps {
+  config: TargetConfig;
+  users: UsersRepository;
+  upstream: ReturnType<typeof upstreamClient>;
+  log: RequestLog;
+}
+
+/** The Fastify app of the contract; not listening, so it can be exercised with inject(). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, users, upstream, log } = deps;
+  const app = Fastify({
+    logger: false, // no per-request output: this is a benchmark target
+    bodyLimit: JSON_BODY_LIMIT_BYTES,
+  });
+  installValidators(app);
+  installErrorHandlers(app);
+  // Only JSON (and multipart, below) bodies: text/plain would otherwise reach validation as a
+  // string and answer 400 where the contract says 415.
+  app.removeContentTypeParser('text/plain');
+
+  const meta = targetMeta({
+    target: 'fastify',
+    framework: 'fastify',
+    frameworkVersion: installedVersion('fastify'),
+    adapter: null,
+    dataLayer: 'pg',
+    dbPool: config.dbPool,
+  });
+
+  app.get('/health', { schema: { response: { 200: healthSchema } } }, async () => ({
+    status: 'ok',
+  }));
+  app.get('/meta', { schema: { response: { 200: metaSchema } } }, async () => meta);
+  app.post(
+    '/echo',
+    {
+      schema: { body: anyObjectSchema, response: { 200: anyObjectSchema, ...errorResponses } },
+      preValidation: requireBody,
+    },
+    async (request) => request.body,
+  );
+  app.get('/external', { schema: { response: { 200: anyObjectSchema, ...errorResponses } } }, () =>
+    upstream.fetchData(),
+  );
+  await app.register(usersRoutes, { users });
+  await app.register(protectedRoutes, { log, secret: config.authSecret });
+  await app.register(uploadRoutes, { limit: config.uploadLimitBytes });
+  return app;
+}

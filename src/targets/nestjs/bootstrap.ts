@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import type { INestApplication, Type } from '@nestjs/common';
+import { configOrExit, type TargetConfig } from '../shared/config.ts';
+import { installedVersion, targetMeta } from '../shared/meta.ts';
+import { AppModule } from './app.module.ts';
+import type { MultipartSource } from './upload/multipart-source.ts';
+
+export interface NestTargetSetup {
+  target: string;
+  adapter: 'express' | 'fastify';
+  multipart: Type<MultipartSource>;
+  /** Creates the application on the target's adapter (body parsers, plugins included). */
+  create(
+    module: ReturnType<typeof AppModule.forRoot>,
+    config: TargetConfig,
+  ): Promise<INestApplication>;
+}
+
+/** Shared entry logic: config, app creation, listen, graceful SIGTERM (docs/contract.md). */
+export async function runNestTarget(setup: NestTargetSetup): Promise<void> {
+  const config = configOrExit();
+  const meta = targetMeta({
+    target: setup.target,
+    framework: 'nestjs',
+    frameworkVersion: installedVersion('@nestjs/core'),
+    adapter: setup.adapter,
+    dataLayer: 'pg',
+    dbPool: config.dbPool,
+  });
+  try {
+    const app = await setup.create(
+      AppModule.forRoot({ config, meta, multipart: setup.multipart }),
+      config,
+    );
+    // Explicit rather than enableShutdownHooks(): Nest re-raises the signal after closing,
+    // which would end the process by SIGTERM instead of exit code 0.
+    process.once('SIGTERM', () => {
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`shutdown failed: ${(error as Error).message}\n`);
+          process.exit(1);
+        },
+      );
+    });
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    process.stderr.write(`${setup.target} failed to start: ${code ? `${code} ` : ''}${message}\n`);
+    process.exit(1);
+  }
+}

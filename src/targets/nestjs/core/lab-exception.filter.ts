@@ -1,0 +1,73 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Injectable,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { WWW_AUTHENTICATE } from '../../shared/auth.ts';
+import { type ErrorCode, HttpError } from '../../shared/errors.ts';
+
+const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'validation_failed',
+  401: 'unauthorized',
+  404: 'not_found',
+  // The contract answers unknown methods like unknown routes.
+  405: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  502: 'bad_gateway',
+};
+
+/** Body-parser failures reach Nest as HttpExceptions whose `cause` is the parser's own error. */
+function parserErrorCode(cause: unknown): ErrorCode | undefined {
+  if (cause instanceof HttpError) return cause.code;
+  const { type, code } = (cause ?? {}) as { type?: unknown; code?: unknown };
+  // body-parser (Express) tags errors with `type`, Fastify with FST_ERR_* codes.
+  if (type === 'entity.parse.failed' || cause instanceof SyntaxError) return 'invalid_json';
+  if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return 'invalid_json';
+  }
+  return undefined;
+}
+
+/** Any thrown value → the contract's error (status + `{ error: { code, message } }`). */
+export function toHttpError(exception: unknown): HttpError {
+  if (exception instanceof HttpError) return exception;
+  if (exception instanceof HttpException) {
+    const cause = exception.cause;
+    if (cause instanceof HttpError) return cause;
+    const status = exception.getStatus();
+    const code =
+      parserErrorCode(cause) ??
+      CODE_OF_STATUS[status] ??
+      (status >= 500 ? 'internal_error' : 'validation_failed');
+    return new HttpError(code, exception.message || code);
+  }
+  // Never expected: report it on stderr (errors only, never per-request noise) and hide details.
+  process.stderr.write(`unhandled error: ${(exception as Error)?.stack ?? String(exception)}\n`);
+  return new HttpError('internal_error', 'internal server error');
+}
+
+/** Global filter (APP_FILTER): one error shape on both adapters, 401 with its challenge. */
+@Catch()
+@Injectable()
+export class LabExceptionFilter implements ExceptionFilter {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const error = toHttpError(exception);
+    const { httpAdapter } = this.adapterHost;
+    const response = host.switchToHttp().getResponse();
+    if (httpAdapter.isHeadersSent(response)) {
+      httpAdapter.end(response);
+      return;
+    }
+    if (error.code === 'unauthorized') {
+      httpAdapter.setHeader(response, 'WWW-Authenticate', WWW_AUTHENTICATE);
+    }
+    httpAdapter.reply(response, error.toBody(), error.status);
+  }
+}
