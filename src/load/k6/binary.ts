@@ -1,0 +1,97 @@
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { containerRuntimeAnswers } from '../../infra/testcontainers.ts';
+
+/** A k6 binary that answered `k6 version`. */
+export interface K6Binary {
+  path: string;
+  /** e.g. `2.2.0` */
+  version: string;
+}
+
+export type K6Availability =
+  | ({ available: true } & K6Binary)
+  | { available: false; reason: string; fix: string };
+
+export const K6_FIX =
+  'run `bash scripts/setup.sh` (builds k6 v2.2.0 from source with Go ≥ 1.25), or set K6_BIN ' +
+  'to a k6 binary';
+
+function executable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function versionOf(file: string): string | undefined {
+  const out = spawnSync(file, ['version'], { encoding: 'utf8', timeout: 10_000 });
+  if (out.status !== 0) return undefined;
+  return /k6 v(\d+\.\d+\.\d+\S*)/.exec(out.stdout)?.[1];
+}
+
+/** Why `findK6()` found nothing, for the messages below. */
+function search(env: NodeJS.ProcessEnv): K6Binary | { reason: string } {
+  const explicit = env.K6_BIN;
+  if (explicit) {
+    // An explicit K6_BIN is never silently replaced by another k6 from PATH.
+    if (!executable(explicit)) return { reason: `K6_BIN=${explicit} is not an executable file` };
+    const version = versionOf(explicit);
+    if (!version) return { reason: `K6_BIN=${explicit} did not answer \`k6 version\`` };
+    return { path: explicit, version };
+  }
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const file = join(dir, 'k6');
+    if (!executable(file)) continue;
+    const version = versionOf(file);
+    if (version) return { path: file, version };
+  }
+  return { reason: 'k6 not found (K6_BIN is unset and no k6 on PATH)' };
+}
+
+/** The k6 binary from `K6_BIN`, else the first `k6` on PATH; undefined when there is none. */
+export function findK6(env: NodeJS.ProcessEnv = process.env): K6Binary | undefined {
+  const found = search(env);
+  return 'path' in found ? found : undefined;
+}
+
+/**
+ * Whether the k6 engine can run here. Without a binary, a container runtime would allow the
+ * `grafana/k6` image through testcontainers; that path is not implemented yet, so it is reported
+ * as unavailable with the runtime's answer in the reason.
+ */
+export async function k6Availability(
+  env: NodeJS.ProcessEnv = process.env,
+  runtime: () => Promise<{ ok: boolean; reason: string }> = containerRuntimeAnswers,
+): Promise<K6Availability> {
+  const found = search(env);
+  if ('path' in found) return { available: true, ...found };
+  const answer = await runtime();
+  const container = answer.ok
+    ? `${answer.reason} answers, but running the grafana/k6 image is not implemented yet`
+    : `no Docker runtime for the grafana/k6 image (${answer.reason})`;
+  return { available: false, reason: `${found.reason}; ${container}`, fix: K6_FIX };
+}
+
+export class K6UnavailableError extends Error {
+  override name = 'K6UnavailableError';
+}
+
+/**
+ * For suites: `describe.skipIf(reason)(…)` with the reason as the visible skip message.
+ * Undefined when k6 is usable. Under `CI=true` a missing k6 is an error, never a skip.
+ */
+export async function k6SkipReason(
+  env: NodeJS.ProcessEnv = process.env,
+  runtime?: () => Promise<{ ok: boolean; reason: string }>,
+): Promise<string | undefined> {
+  const availability = await k6Availability(env, runtime);
+  if (availability.available) return undefined;
+  const message = `k6 unavailable: ${availability.reason}. Fix: ${availability.fix}`;
+  if (env.CI === 'true' || env.CI === '1') throw new K6UnavailableError(`${message} (CI=true)`);
+  return message;
+}
