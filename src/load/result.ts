@@ -29,6 +29,18 @@ export interface LoadSettings {
   warmupSeconds?: number;
 }
 
+/** The target process's resource use while measured, sampled from /proc. */
+export interface ResourceUsage {
+  /** Sampling interval in ms. */
+  intervalMs: number;
+  /** CPU time of the target's process group as % of one core (200 = two cores busy). */
+  cpuPercent: { mean: number; max: number };
+  /** Resident set size of the target's process group, MiB. */
+  rssMiB: { mean: number; max: number };
+  /** The time series, for charts: ms since the start of sampling. */
+  samples: Array<{ tMs: number; cpuPercent: number; rssMiB: number }>;
+}
+
 export interface Result {
   engine: EngineName;
   scenario: string;
@@ -49,6 +61,8 @@ export interface Result {
   statuses: Record<string, number>;
   /** Set when the run itself failed (target crashed, engine missing…); numbers are then partial. */
   failure?: string;
+  /** Target CPU and memory during the measured window, when the runner sampled them. */
+  resources?: ResourceUsage;
   /** Problems worth a warning in the report (saturated load generator, Little's law, errors). */
   warnings: string[];
   startedAt: string;
