@@ -153,15 +153,32 @@ describe('k6 availability', () => {
   });
 
   it('explains how to get k6 when it is missing', async () => {
-    const availability = await k6Availability(missing, noRuntime);
+    const broken = await k6Availability(missing, noRuntime);
+    expect(broken).toMatchObject({ available: false });
+    if (broken.available) return;
+    expect(broken.reason).toMatch(/K6_BIN=\/nonexistent\/k6 is not an executable file/);
+    const availability = await k6Availability({ PATH: '/nonexistent-dir' }, noRuntime);
     expect(availability).toMatchObject({ available: false });
     if (availability.available) return;
-    expect(availability.reason).toMatch(/K6_BIN=\/nonexistent\/k6 is not an executable file/);
-    expect(availability.reason).toMatch(/no Docker runtime/);
+    expect(availability.reason).toMatch(/no k6 on PATH/);
+    expect(availability.reason).toMatch(
+      /no Docker runtime for the grafana\/k6:2\.2\.0 image \(no socket\)/,
+    );
     expect(availability.fix).toMatch(/bash scripts\/setup\.sh/);
     const reason = await k6SkipReason(missing, noRuntime);
     expect(reason).toMatch(/setup\.sh/);
     expect(reason).toMatch(/K6_BIN/);
+  });
+
+  it('falls back to the grafana/k6 image when a container runtime answers, never for a broken K6_BIN', async () => {
+    const runtime = async () => ({ ok: true, reason: 'container runtime /var/run/docker.sock' });
+    expect(await k6Availability({ PATH: '/nonexistent-dir' }, runtime)).toEqual({
+      available: true,
+      kind: 'container',
+      image: 'grafana/k6:2.2.0',
+      version: '2.2.0',
+    });
+    expect(await k6Availability(missing, runtime)).toMatchObject({ available: false });
   });
 
   it('fails instead of skipping under CI=true', async () => {

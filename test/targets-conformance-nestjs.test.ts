@@ -62,6 +62,6 @@ describe.each(['nestjs-express', 'nestjs-fastify'])('target %s', (name) => {
   it('stops gracefully on SIGTERM with exit code 0', async () => {
     const running = target as RunningTarget;
     target = undefined;
-    expect(await running.stop()).toEqual({ graceful: true, exit: 0 });
+    expect(await running.stop()).toEqual({ graceful: true, exit: 0, exited: true });
   });
 });

@@ -21,7 +21,7 @@ describe.each(TARGET_NAMES)('target %s', (name) => {
   afterAll(async () => {
     // Stop both even if one fails; the target must leave on SIGTERM by itself, with exit 0.
     const [stopped] = await Promise.all([target?.stop(), upstream?.stop()]);
-    if (target) expect(stopped).toEqual({ graceful: true, exit: 0 });
+    if (target) expect(stopped).toEqual({ graceful: true, exit: 0, exited: true });
   });
 
   test('passes the conformance verifier', async () => {

@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { beginRun, finalizeMessage, finalizeRun } from '../report/run-report.ts';
 import { disposeSpec, type ProviderSpec, selectProvider } from './select-provider.ts';
 
 declare module 'vitest' {
@@ -10,9 +11,26 @@ declare module 'vitest' {
 /**
  * vitest globalSetup: decide the provider once per run (a container-runtime probe or an initdb
  * costs up to seconds) and hand the decision to every worker.
+ *
+ * In bench mode (`vitest bench`) it also opens a report run: LAB_RUN_ID is set here, before the
+ * workers are forked with this environment, so bench files' `recordResult()` etc. land in
+ * `reports/.run-<id>/`; the teardown merges them into `reports/run-<timestamp>.{json,md}`.
  */
 export default async function setup(project: TestProject) {
   const spec = await selectProvider();
   project.provide('labProvider', spec);
-  return () => disposeSpec(spec);
+  const run = project.config.benchmark?.enabled
+    ? beginRun({ provider: { kind: spec.kind, tried: spec.tried } })
+    : undefined;
+  return () => {
+    try {
+      if (run) console.log(finalizeMessage(finalizeRun(run.runDir)));
+    } catch (error) {
+      console.error(
+        `Reports: could not be written (${(error as Error).message}); records kept in ${run?.runDir}`,
+      );
+    } finally {
+      disposeSpec(spec);
+    }
+  };
 }

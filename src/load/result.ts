@@ -27,6 +27,11 @@ export interface LoadSettings {
   /** Open model: requests per second offered. */
   ratePerSecond?: number;
   warmupSeconds?: number;
+  /**
+   * A fixed number of operations instead of a fixed duration (in-process timed loops); then
+   * `durationSeconds` is 0 and the time taken is `requests / throughput`.
+   */
+  operations?: number;
 }
 
 /** The target process's resource use while measured, sampled from /proc. */

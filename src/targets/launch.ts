@@ -5,6 +5,8 @@ import { assertConformant, type ConformanceReport } from '../conformance/index.t
 import { trackDir } from '../infra/guard.ts';
 import { logTail, makeScratchDir, spawnServer, stopServer } from '../infra/local/process.ts';
 import { PortInUseError, withPortRetry } from '../infra/ports.ts';
+import { allowedCpus, pinnedCommand } from '../load/pinning.ts';
+import { waitForGroupGone } from '../load/proc-sampler.ts';
 import { getTarget, REPO_ROOT, type TargetDefinition } from './registry.ts';
 
 export interface TargetEnv {
@@ -16,13 +18,60 @@ export interface TargetEnv {
   LAB_UPLOAD_LIMIT_BYTES?: string;
 }
 
+export interface StartTargetOptions {
+  timeoutMs?: number;
+  extraEnv?: Record<string, string>;
+  /**
+   * Run the target under `taskset -c <cpus>` (a taskset CPU list such as `0` or `0-1`). The
+   * start fails when /proc shows another affinity afterwards (e.g. taskset is not installed).
+   */
+  cpus?: string;
+}
+
+export interface TargetStopped {
+  exit: number | string;
+  /** False when SIGTERM was not enough and the group had to be SIGKILLed. */
+  graceful: boolean;
+  /** Whether no process of the target's group is left (zombies count as gone). */
+  exited: boolean;
+}
+
 export interface RunningTarget {
   definition: TargetDefinition;
   url: string;
+  /** Pid of the target process, which is also its process group id. */
   pid: number;
+  /**
+   * The CPU list the target actually runs on, read back from /proc/<pid>/status
+   * (`Cpus_allowed_list`), when it was started pinned; undefined when it was not pinned.
+   */
+  cpus?: string;
+  /** Resolves with the exit code (or signal name) once the target process has ended. */
+  exited: Promise<number | string>;
   logTail(): string;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with how it ended. */
-  stop(graceMs?: number): Promise<{ exit: number | string; graceful: boolean }>;
+  stop(graceMs?: number): Promise<TargetStopped>;
+}
+
+/** Parses a taskset/kernel CPU list (`0-2,5`) into its CPU numbers; undefined when malformed. */
+export function parseCpuList(list: string): Set<number> | undefined {
+  const cpus = new Set<number>();
+  for (const part of list.trim().split(',')) {
+    const match = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!match) return undefined;
+    const from = Number(match[1]);
+    const to = match[2] === undefined ? from : Number(match[2]);
+    if (to < from) return undefined;
+    for (let cpu = from; cpu <= to; cpu++) cpus.add(cpu);
+  }
+  return cpus;
+}
+
+function sameCpus(a: string, b: string): boolean {
+  const left = parseCpuList(a);
+  const right = parseCpuList(b);
+  if (!left || !right || left.size !== right.size) return false;
+  return [...left].every((cpu) => right.has(cpu));
 }
 
 async function healthy(url: string): Promise<boolean> {
@@ -42,7 +91,7 @@ async function healthy(url: string): Promise<boolean> {
 export async function startTarget(
   nameOrDefinition: string | TargetDefinition,
   env: TargetEnv,
-  options: { timeoutMs?: number; extraEnv?: Record<string, string> } = {},
+  options: StartTargetOptions = {},
 ): Promise<RunningTarget> {
   const definition =
     typeof nameOrDefinition === 'string' ? getTarget(nameOrDefinition) : nameOrDefinition;
@@ -52,23 +101,22 @@ export async function startTarget(
   const timeoutMs = options.timeoutMs ?? 30_000;
   try {
     return await withPortRetry(async (port) => {
-      const server = spawnServer(
+      // taskset execs node, so the spawned pid stays the target's pid (and its group id).
+      const { command, args } = pinnedCommand(
         process.execPath,
         [...definition.nodeArgs, join(REPO_ROOT, definition.entry)],
-        logFile,
-        undefined,
-        undefined,
-        {
-          cwd: REPO_ROOT,
-          env: {
-            ...process.env,
-            ...env,
-            ...options.extraEnv,
-            PORT: String(port),
-            HOST: '127.0.0.1',
-          },
-        },
+        options.cpus,
       );
+      const server = spawnServer(command, args, logFile, undefined, undefined, {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          ...env,
+          ...options.extraEnv,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+        },
+      });
       const url = `http://127.0.0.1:${port}`;
       let exit: number | string | undefined;
       void server.exited.then((code) => {
@@ -92,10 +140,25 @@ export async function startTarget(
         }
         await sleep(20);
       }
+      const pid = server.child.pid as number;
+      let cpus: string | undefined;
+      if (options.cpus) {
+        // Answering /health means node runs (taskset has exec'ed), so /proc shows its affinity.
+        cpus = allowedCpus(pid);
+        if (!cpus || !sameCpus(cpus, options.cpus)) {
+          await stopServer(server, 'SIGKILL');
+          throw new Error(
+            `target ${definition.name} was to run on CPUs ${options.cpus}, but /proc/${pid}/status ` +
+              `says Cpus_allowed_list ${cpus ?? '(unreadable)'} — is taskset (util-linux) installed?`,
+          );
+        }
+      }
       return {
         definition,
         url,
-        pid: server.child.pid as number,
+        pid,
+        ...(cpus ? { cpus } : {}),
+        exited: server.exited,
         logTail: () => logTail(logFile),
         async stop(graceMs = 5000) {
           let graceful = true;
@@ -104,9 +167,11 @@ export async function startTarget(
           }, graceMs);
           await stopServer(server, 'SIGTERM', graceMs);
           clearTimeout(timer);
+          // stopServer SIGKILLs the group after the leader; give the kernel a moment to finish.
+          const exited = await waitForGroupGone(pid, 2000);
           rmSync(dir, { recursive: true, force: true });
           trackedDir.release();
-          return { exit: exit ?? (await server.exited), graceful };
+          return { exit: exit ?? (await server.exited), graceful, exited };
         },
       };
     });
@@ -125,7 +190,7 @@ export async function startTarget(
 export async function startConformantTarget(
   nameOrDefinition: string | TargetDefinition,
   env: TargetEnv,
-  options: { timeoutMs?: number; extraEnv?: Record<string, string> } = {},
+  options: StartTargetOptions = {},
 ): Promise<{ target: RunningTarget; report: ConformanceReport }> {
   const target = await startTarget(nameOrDefinition, env, options);
   try {

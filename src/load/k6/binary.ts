@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { containerRuntimeAnswers } from '../../infra/testcontainers.ts';
+import { K6_IMAGE } from './container.ts';
 
 /** A k6 binary that answered `k6 version`. */
 export interface K6Binary {
@@ -10,8 +11,13 @@ export interface K6Binary {
   version: string;
 }
 
+/** Where k6 runs: a local binary, or the `grafana/k6` image through testcontainers. */
+export type K6Runner =
+  | ({ kind: 'binary' } & K6Binary)
+  | { kind: 'container'; image: string; version: string };
+
 export type K6Availability =
-  | ({ available: true } & K6Binary)
+  | ({ available: true } & K6Runner)
   | { available: false; reason: string; fix: string };
 
 export const K6_FIX =
@@ -60,21 +66,49 @@ export function findK6(env: NodeJS.ProcessEnv = process.env): K6Binary | undefin
 }
 
 /**
- * Whether the k6 engine can run here. Without a binary, a container runtime would allow the
- * `grafana/k6` image through testcontainers; that path is not implemented yet, so it is reported
- * as unavailable with the runtime's answer in the reason.
+ * Whether the k6 engine can run here: `K6_BIN` or PATH first; without a binary, the `grafana/k6`
+ * image through testcontainers when a container runtime answers; else unavailable, with both
+ * reasons and the fix.
  */
 export async function k6Availability(
   env: NodeJS.ProcessEnv = process.env,
-  runtime: () => Promise<{ ok: boolean; reason: string }> = containerRuntimeAnswers,
+  runtime: () => Promise<{ ok: boolean; reason: string }> = cachedRuntimeProbe,
 ): Promise<K6Availability> {
   const found = search(env);
-  if ('path' in found) return { available: true, ...found };
+  if ('path' in found) return { available: true, kind: 'binary', ...found };
+  // An explicit but broken K6_BIN is an error to fix, not a reason to switch to a container.
+  if (env.K6_BIN) return { available: false, reason: found.reason, fix: K6_FIX };
   const answer = await runtime();
-  const container = answer.ok
-    ? `${answer.reason} answers, but running the grafana/k6 image is not implemented yet`
-    : `no Docker runtime for the grafana/k6 image (${answer.reason})`;
-  return { available: false, reason: `${found.reason}; ${container}`, fix: K6_FIX };
+  if (answer.ok) {
+    return {
+      available: true,
+      kind: 'container',
+      image: K6_IMAGE,
+      version: K6_IMAGE.split(':')[1] ?? '',
+    };
+  }
+  return {
+    available: false,
+    reason: `${found.reason}; no Docker runtime for the ${K6_IMAGE} image (${answer.reason})`,
+    fix: K6_FIX,
+  };
+}
+
+let runtimeProbe: Promise<{ ok: boolean; reason: string }> | undefined;
+/** The container-runtime probe takes up to 3 s when nothing answers: once per process. */
+function cachedRuntimeProbe(): Promise<{ ok: boolean; reason: string }> {
+  runtimeProbe ??= containerRuntimeAnswers();
+  return runtimeProbe;
+}
+
+/** The k6 to use, or undefined with the reason in `k6Availability`. */
+export async function resolveK6(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<K6Runner | undefined> {
+  const availability = await k6Availability(env);
+  if (!availability.available) return undefined;
+  const { available: _, ...runner } = availability;
+  return runner;
 }
 
 export class K6UnavailableError extends Error {

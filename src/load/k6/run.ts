@@ -1,11 +1,16 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { trackDir, trackProcessGroup } from '../../infra/guard.ts';
 import { makeScratchDir } from '../../infra/local/process.ts';
+import { parseCpuList } from '../../targets/launch.ts';
 import { REPO_ROOT } from '../../targets/registry.ts';
+import { pinnedCommand } from '../pinning.ts';
+import { startProcSampler } from '../proc-sampler.ts';
 import type { LoadSettings, Result } from '../result.ts';
-import { findK6, K6_FIX, type K6Binary } from './binary.ts';
+import { K6_FIX, type K6Binary, type K6Runner, resolveK6 } from './binary.ts';
+import { containerPath, runK6Container } from './container.ts';
 import { parseK6Summary } from './summary.ts';
 
 export interface K6RunOptions {
@@ -20,8 +25,10 @@ export interface K6RunOptions {
   /** Scenario parameters passed to the script with `-e` (TOKEN, USERS, FILE_SIZE…). */
   env?: Record<string, string>;
   variant?: string;
-  /** Defaults to `findK6()`. */
-  k6?: K6Binary;
+  /** Defaults to `resolveK6()`: K6_BIN, PATH, else the grafana/k6 image when Docker answers. */
+  k6?: K6Binary | K6Runner;
+  /** taskset CPU list for the load generator (binary only; see src/load/pinning.ts). */
+  cpus?: string;
   /** Kill k6 after this long; default: warm-up + duration + 60 s. */
   timeoutMs?: number;
 }
@@ -78,10 +85,21 @@ function tail(text: string, lines = 15): string {
  */
 export async function runK6(options: K6RunOptions): Promise<Result> {
   const startedAt = new Date().toISOString();
-  const k6 = options.k6 ?? findK6();
+  const k6: K6Runner | undefined = options.k6
+    ? 'kind' in options.k6
+      ? options.k6
+      : { kind: 'binary', ...options.k6 }
+    : await resolveK6();
   if (!k6) return emptyResult(options, startedAt, `k6 not found; ${K6_FIX}`);
   const script = isAbsolute(options.script) ? options.script : resolve(REPO_ROOT, options.script);
   if (!existsSync(script)) return emptyResult(options, startedAt, `no k6 script at ${script}`);
+  if (k6.kind === 'container' && isAbsolute(options.script)) {
+    return emptyResult(
+      options,
+      startedAt,
+      'the k6 container needs a script path inside the repository',
+    );
+  }
 
   const dir = makeScratchDir('k6');
   const trackedDir = trackDir(dir);
@@ -100,7 +118,7 @@ export async function runK6(options: K6RunOptions): Promise<Result> {
     // __ENV holds exactly the -e variables: runs do not depend on the caller's environment.
     '--include-system-env-vars=false',
     ...Object.entries(variables).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
-    script,
+    k6.kind === 'container' ? containerPath(options.script) : script,
   ];
   // K6_* variables (K6_VUS, K6_DURATION…) would override the script's options: never pass them.
   const childEnv = Object.fromEntries(
@@ -111,13 +129,29 @@ export async function runK6(options: K6RunOptions): Promise<Result> {
     options.timeoutMs ?? ((settings.warmupSeconds ?? 0) + settings.durationSeconds) * 1000 + 60_000;
 
   try {
-    const child = spawn(k6.path, args, {
+    if (k6.kind === 'container') {
+      const run = await runK6Container(args, dir, timeoutMs);
+      return finish(
+        options,
+        startedAt,
+        summaryFile,
+        k6,
+        run.exit,
+        tail(run.output),
+        false,
+        timeoutMs,
+      );
+    }
+    const pinned = pinnedCommand(k6.path, args, options.cpus);
+    const child = spawn(pinned.command, pinned.args, {
       cwd: REPO_ROOT,
       env: childEnv,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const tracked = child.pid === undefined ? undefined : trackProcessGroup(child.pid);
+    // k6's own CPU use, for the "load generator saturated" sanity check.
+    const sampler = child.pid === undefined ? undefined : startProcSampler(child.pid);
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -141,35 +175,68 @@ export async function runK6(options: K6RunOptions): Promise<Result> {
     });
     clearTimeout(timer);
     tracked?.release();
+    const generatorCpu = sampler?.stop().cpuPercent.mean;
 
-    const meta: Result['meta'] = {
-      'k6.version': k6.version,
-      'k6.script': options.script,
-      'k6.exitCode': typeof exit === 'number' ? exit : String(exit),
-    };
-    const output = tail(`${stderr}\n${stdout}`);
-    if (!existsSync(summaryFile)) {
-      const why = timedOut ? `timed out after ${timeoutMs} ms` : `exited (${exit})`;
-      return {
-        ...emptyResult(options, startedAt, `k6 ${why} without a summary:\n${output}`),
-        meta,
-      };
-    }
-    const result = parseK6Summary(JSON.parse(readFileSync(summaryFile, 'utf8')), {
-      scenario: options.scenario,
-      target: options.target,
-      settings,
+    const result = finish(
+      options,
       startedAt,
-      ...(options.variant ? { variant: options.variant } : {}),
-      meta,
-    });
-    if (timedOut) result.failure = `k6 timed out after ${timeoutMs} ms:\n${output}`;
-    else if (exit === K6_THRESHOLDS_FAILED) {
-      result.warnings.push('k6 thresholds crossed (exit 99): measured checks failed');
-    } else if (exit !== 0) result.failure = `k6 exited (${exit}):\n${output}`;
+      summaryFile,
+      k6,
+      exit,
+      tail(`${stderr}\n${stdout}`),
+      timedOut,
+      timeoutMs,
+    );
+    if (generatorCpu !== undefined) {
+      // k6 is multi-threaded: saturation is 100% of every core it may use, so report per core.
+      const cores =
+        (options.cpus ? parseCpuList(options.cpus)?.size : undefined) ?? availableParallelism();
+      result.meta['k6.cpuPercent'] = Math.round(generatorCpu);
+      result.meta.loadGeneratorCpuPercent = Math.round(generatorCpu / cores);
+    }
     return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
     trackedDir.release();
   }
+}
+
+/** Turns k6's exit and summary file into the Result. */
+function finish(
+  options: K6RunOptions,
+  startedAt: string,
+  summaryFile: string,
+  k6: K6Runner,
+  exit: number | string,
+  output: string,
+  timedOut: boolean,
+  timeoutMs: number,
+): Result {
+  const meta: Result['meta'] = {
+    'k6.version': k6.version,
+    'k6.runner': k6.kind === 'binary' ? k6.path : k6.image,
+    'k6.script': options.script,
+    'k6.exitCode': typeof exit === 'number' ? exit : String(exit),
+    'k6.cpus': options.cpus ?? null,
+  };
+  if (!existsSync(summaryFile)) {
+    const why = timedOut ? `timed out after ${timeoutMs} ms` : `exited (${exit})`;
+    return { ...emptyResult(options, startedAt, `k6 ${why} without a summary:\n${output}`), meta };
+  }
+  const result = parseK6Summary(JSON.parse(readFileSync(summaryFile, 'utf8')), {
+    scenario: options.scenario,
+    target: options.target,
+    settings: options.settings,
+    startedAt,
+    ...(options.variant ? { variant: options.variant } : {}),
+    meta,
+  });
+  // A container that wrote its summary finished the run: a failed one-shot exit is a crossed
+  // threshold (k6 exits 99), the only non-zero exit that still writes a summary.
+  const thresholds = exit === K6_THRESHOLDS_FAILED || (k6.kind === 'container' && exit !== 0);
+  if (timedOut) result.failure = `k6 timed out after ${timeoutMs} ms:\n${output}`;
+  else if (thresholds) {
+    result.warnings.push('k6 thresholds crossed (exit 99): measured checks failed');
+  } else if (exit !== 0) result.failure = `k6 exited (${exit}):\n${output}`;
+  return result;
 }

@@ -1,0 +1,93 @@
+import { beforeAll, expect, test } from 'vitest';
+import { useLab } from '../infra/vitest.ts';
+import { noteInfra, recordResult } from '../report/collector.ts';
+import { getScenario } from '../scenarios/index.ts';
+import { targetNames } from '../targets/registry.ts';
+import {
+  defaultRounds,
+  type HttpEngine,
+  runHttpScenario,
+  scenarioSettings,
+} from './http-scenario.ts';
+import { k6SkipReason } from './k6/binary.ts';
+
+/**
+ * The body of a basic HTTP bench file (bench/basic/0N-*.bench.ts): one scenario, every registered
+ * target (or `LAB_TARGETS=fastify,express`), through k6 (or `LAB_ENGINE=inprocess`). Without k6
+ * the suite is skipped with the reason in its name; under CI=true a missing k6 fails instead.
+ * Any failed run or failed check fails the suite: a target that answers wrongly cannot look fast.
+ */
+export async function defineHttpSuite(scenarioId: string): Promise<void> {
+  const scenario = getScenario(scenarioId);
+  const engine = engineFromEnv();
+  const targets = targetsFromEnv();
+  // The conformance gate exercises /users on every target: `users` is always seeded.
+  const lab = useLab({ fixtures: [...new Set(['users', ...scenario.fixtures])] });
+  const title = `${scenario.id}: ${scenario.measures} — ${targets.join(', ')} (${engine})`;
+  const skip = engine === 'k6' ? await k6SkipReason() : undefined;
+  if (skip) {
+    test.skip(`${title} — skipped: ${skip}`, () => {});
+    return;
+  }
+  const suite = `bench/basic/${scenario.id}`;
+  beforeAll(() => {
+    noteInfra(lab, { suite });
+  });
+  const settings = scenarioSettings(scenario);
+  const rounds = defaultRounds();
+  const budgetMs =
+    rounds *
+      targets.length *
+      ((settings.warmupSeconds ?? 0) + settings.durationSeconds + 15) *
+      1000 +
+    120_000;
+  test(
+    title,
+    async () => {
+      const results = await runHttpScenario({
+        scenario,
+        targets,
+        lab,
+        engine,
+        rounds,
+        settings,
+        onResult: (result) => recordResult(result, { suite }),
+      });
+      const problems = results.flatMap((r) => {
+        const what = `${r.target} (round ${Number(r.meta.round) + 1})`;
+        if (r.failure) return [`${what}: ${r.failure}`];
+        if (r.failedChecks > 0 || r.errors > 0) {
+          return [`${what}: ${r.failedChecks} failed checks, ${r.errors} errors of ${r.requests}`];
+        }
+        return [];
+      });
+      expect(problems, problems.join('\n')).toEqual([]);
+    },
+    budgetMs,
+  );
+}
+
+function engineFromEnv(env: NodeJS.ProcessEnv = process.env): HttpEngine {
+  const engine = env.LAB_ENGINE ?? 'k6';
+  if (engine !== 'k6' && engine !== 'inprocess') {
+    throw new Error(`LAB_ENGINE must be k6 or inprocess, got ${JSON.stringify(engine)}`);
+  }
+  return engine;
+}
+
+/** `LAB_TARGETS=a,b` selects targets; unknown names list the valid ones. */
+export function targetsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const all = targetNames();
+  if (!env.LAB_TARGETS) return all;
+  const chosen = env.LAB_TARGETS.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = chosen.filter((name) => !all.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `LAB_TARGETS: unknown target${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. ` +
+        `Valid targets: ${all.join(', ')}.`,
+    );
+  }
+  return chosen;
+}

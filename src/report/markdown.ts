@@ -1,0 +1,398 @@
+import { markdownTable } from 'markdown-table';
+import type { LoadSettings, Result } from '../load/result.ts';
+import { describeComparison } from '../stats/index.ts';
+import type {
+  ClaimStatus,
+  Environment,
+  RunReport,
+  ServerInfo,
+  StoredComparison,
+  StoredResult,
+} from './types.ts';
+
+/**
+ * The run report as Markdown (file, GitHub step summary): environment first, then one section
+ * per scenario — a table per load profile with every target, its warnings, and the verdicts of
+ * the scenario's comparisons.
+ */
+export function renderMarkdown(report: RunReport): string {
+  const out: string[] = [`# Benchmark run ${report.runId}`, ''];
+  const failed = report.results.filter((r) => r.result.failure).length;
+  const claims = report.comparisons.filter((c) => c.claim);
+  const claimCount = (status: ClaimStatus) => claims.filter((c) => c.claim?.status === status);
+  out.push(
+    [
+      `${report.results.length} result${plural(report.results.length)}`,
+      failed ? `${failed} failed run${plural(failed)}` : undefined,
+      `${report.comparisons.length} comparison${plural(report.comparisons.length)}`,
+      claims.length
+        ? `claims: ${claimCount('passed').length} ✅ passed, ${claimCount('failed').length} ❌ failed, ${claimCount('inconclusive').length} ❔ inconclusive`
+        : undefined,
+      `started ${report.startedAt}, ${duration(report.startedAt, report.finishedAt)}`,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+    '',
+  );
+  out.push('## Environment', '', environmentTable(report.environment), '');
+  if (report.warnings.length > 0) {
+    out.push('### Run warnings', '', ...report.warnings.map((w) => `- ⚠️ ${inline(w)}`), '');
+  }
+  for (const section of scenarioSections(report)) out.push(...section, '');
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+const plural = (n: number): string => (n === 1 ? '' : 's');
+
+function duration(from: string, to: string): string {
+  const seconds = (Date.parse(to) - Date.parse(from)) / 1000;
+  if (!Number.isFinite(seconds) || seconds < 0) return 'duration unknown';
+  if (seconds < 120) return `took ${seconds.toFixed(0)} s`;
+  return `took ${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
+/** Table cells are one line; `|` would end the cell. */
+function cell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+/** List items: one line. */
+function inline(text: string): string {
+  return text.replace(/\r?\n/g, ' ');
+}
+
+function table(rows: string[][], align?: string[]): string {
+  return markdownTable(
+    rows.map((row) => row.map(cell)),
+    align ? { align } : undefined,
+  );
+}
+
+function serverLine(name: string, servers: ServerInfo[]): string {
+  if (servers.length === 0) return 'not recorded (no suite called noteInfra)';
+  return servers
+    .map((s) => {
+      const durability = Object.entries(s.durability).map(([k, v]) => `${k}=${v}`);
+      const flags = durability.length > 0 ? durability.join(', ') : 'durability flags unknown';
+      const isolation = s.isolation === 'strong' ? 'own server per suite' : 'shared server';
+      const suites = servers.length > 1 && s.suites.length ? ` — ${s.suites.join(', ')}` : '';
+      return `${name} ${s.version} (${s.provider}, ${isolation}; ${flags})${suites}`;
+    })
+    .join('; ');
+}
+
+function environmentTable(env: Environment): string {
+  const { cpu, os, git, config, pinning, infra } = env;
+  const governor = cpu.governor ? `, governor ${cpu.governor}` : '';
+  const cores =
+    cpu.availableParallelism === cpu.logicalCores
+      ? `${cpu.logicalCores} logical cores`
+      : `${cpu.logicalCores} logical cores, ${cpu.availableParallelism} available`;
+  const configPairs = Object.entries(config.env).map(([k, v]) => `${k}=${v}`);
+  const rows: string[][] = [
+    ['', 'Value'],
+    ['CPU', `${cpu.model} (${cores}${governor})`],
+    ['Memory', `${(env.memory.totalMiB / 1024).toFixed(1)} GiB`],
+    ['OS', `${os.distro ?? os.type}, ${os.type} ${os.release} ${os.arch}`],
+    ['Node.js', `${env.node.version} (V8 ${env.node.v8})`],
+    ['k6', env.tools.k6 ?? 'not found'],
+    ['wrk', env.tools.wrk ?? 'not found'],
+    ['Infra provider', infra.provider ?? 'unknown'],
+    ['PostgreSQL', serverLine('PostgreSQL', infra.postgres)],
+    ['Redis', serverLine('Redis', infra.redis)],
+    [
+      'CPU pinning',
+      pinning.enabled
+        ? `target CPUs ${pinning.targetCpus}, load generator CPUs ${pinning.generatorCpus}`
+        : `off (${pinning.reason ?? 'no reason given'})`,
+    ],
+    [
+      'Git',
+      git.sha
+        ? `${git.sha.slice(0, 12)}${git.branch ? ` on ${git.branch}` : ''}${git.dirty ? ' (uncommitted changes)' : git.dirty === null ? ' (state unknown)' : ''}`
+        : 'unknown',
+    ],
+    [
+      'Config',
+      `${config.quick ? 'quick (LAB_QUICK=1)' : 'full'}, infra ${config.infraMode}, seed ${config.seed ?? '?'}, scale ${config.scale ?? '?'}${configPairs.length ? `; ${configPairs.join(' ')}` : ''}`,
+    ],
+  ];
+  if (env.ci.ci) {
+    rows.push(['CI', env.ci.runUrl ?? env.ci.provider ?? 'yes']);
+  }
+  return table(rows);
+}
+
+/** Results of one scenario measured the same way (engine and load), so rows compare. */
+interface Group {
+  key: string;
+  engine: Result['engine'];
+  settings: LoadSettings;
+  results: StoredResult[];
+}
+
+function loadKey(result: Result): string {
+  const s = result.settings;
+  return JSON.stringify([
+    result.engine,
+    s.model,
+    s.durationSeconds,
+    s.operations ?? null,
+    s.concurrency ?? null,
+    s.ratePerSecond ?? null,
+  ]);
+}
+
+function loadLabel(engine: string, s: LoadSettings): string {
+  const load =
+    s.model === 'closed'
+      ? `closed model, ${s.concurrency ?? '?'} connection${s.concurrency === 1 ? '' : 's'}`
+      : `open model, ${s.ratePerSecond ?? '?'} req/s offered`;
+  const warmup = s.warmupSeconds ? ` after ${s.warmupSeconds} s warm-up` : '';
+  const length = s.operations ? `${s.operations} operations` : `${s.durationSeconds} s`;
+  return `${load}, ${length}${warmup}, engine ${engine}`;
+}
+
+function scenarioSections(report: RunReport): string[][] {
+  const scenarios: string[] = [];
+  const seen = (name: string) => {
+    if (!scenarios.includes(name)) scenarios.push(name);
+  };
+  for (const r of report.results) seen(r.result.scenario);
+  for (const c of report.comparisons) seen(c.scenario);
+
+  return scenarios.map((scenario) => {
+    const lines = [`## ${scenario}`, ''];
+    const groups: Group[] = [];
+    for (const stored of report.results.filter((r) => r.result.scenario === scenario)) {
+      const key = loadKey(stored.result);
+      let group = groups.find((g) => g.key === key);
+      if (!group) {
+        group = {
+          key,
+          engine: stored.result.engine,
+          settings: stored.result.settings,
+          results: [],
+        };
+        groups.push(group);
+      }
+      group.results.push(stored);
+    }
+    for (const group of groups) {
+      lines.push(`*${loadLabel(group.engine, group.settings)}*`, '', ...groupTable(group), '');
+    }
+    const comparisons = report.comparisons.filter((c) => c.scenario === scenario);
+    if (comparisons.length > 0) {
+      lines.push('**Comparisons**', '');
+      for (const c of comparisons) lines.push(...comparisonLines(c));
+      lines.push('');
+    }
+    return trimBlank(lines);
+  });
+}
+
+function trimBlank(lines: string[]): string[] {
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+const label = (r: Result): string => (r.variant ? `${r.target} (${r.variant})` : r.target);
+
+/** One table row: the median of a target's repeated runs, or one failed run. */
+interface Row {
+  label: string;
+  runs: number;
+  failure?: string;
+  throughput: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  failedChecks: number;
+  cpuMean?: number;
+  rssMax?: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function rowsOf(results: Result[]): Row[] {
+  const rows: Row[] = [];
+  const ok = new Map<string, Result[]>();
+  for (const r of results) {
+    if (r.failure) {
+      rows.push({
+        label: label(r),
+        runs: 1,
+        failure: r.failure,
+        throughput: Number.NaN,
+        p50: Number.NaN,
+        p95: Number.NaN,
+        p99: Number.NaN,
+        requests: r.requests,
+        errors: r.errors,
+        failedChecks: r.failedChecks,
+      });
+      continue;
+    }
+    const list = ok.get(label(r)) ?? [];
+    list.push(r);
+    ok.set(label(r), list);
+  }
+  for (const [name, list] of ok) {
+    const cpu = list.flatMap((r) => (r.resources ? [r.resources.cpuPercent.mean] : []));
+    const rss = list.flatMap((r) => (r.resources ? [r.resources.rssMiB.max] : []));
+    rows.push({
+      label: name,
+      runs: list.length,
+      throughput: median(list.map((r) => r.throughput)),
+      p50: median(list.map((r) => r.latency.p50)),
+      p95: median(list.map((r) => r.latency.p95)),
+      p99: median(list.map((r) => r.latency.p99)),
+      requests: list.reduce((sum, r) => sum + r.requests, 0),
+      errors: list.reduce((sum, r) => sum + r.errors, 0),
+      failedChecks: list.reduce((sum, r) => sum + r.failedChecks, 0),
+      cpuMean: cpu.length ? median(cpu) : undefined,
+      rssMax: rss.length ? Math.max(...rss) : undefined,
+    });
+  }
+  // Fastest first; failed runs last.
+  const key = (row: Row): number => (row.failure || !finite(row.throughput) ? -1 : row.throughput);
+  return rows.sort((x, y) => key(y) - key(x));
+}
+
+function groupTable(group: Group): string[] {
+  const results = group.results.map((s) => s.result);
+  const rows = rowsOf(results);
+  const repeated = rows.some((r) => r.runs > 1);
+  const fastest = Math.max(
+    ...rows.filter((r) => !r.failure && finite(r.throughput)).map((r) => r.throughput),
+  );
+  const header = [
+    'Target',
+    ...(repeated ? ['Runs'] : []),
+    'Throughput (req/s)',
+    'p50 (ms)',
+    'p95 (ms)',
+    'p99 (ms)',
+    'Errors',
+    'Failed checks',
+    'CPU mean (%)',
+    'RSS max (MiB)',
+    'vs fastest',
+  ];
+  const body = rows.map((row) => {
+    const runs = repeated ? [String(row.runs)] : [];
+    if (row.failure) {
+      // Partial numbers of a failed run are no measurement; the reason is listed below.
+      return [row.label, ...runs, '❌ **failed**', ...Array<string>(8).fill('—')];
+    }
+    return [
+      row.label,
+      ...runs,
+      rate(row.throughput),
+      ms(row.p50),
+      ms(row.p95),
+      ms(row.p99),
+      errors(row),
+      checks(row),
+      finite(row.cpuMean) ? row.cpuMean.toFixed(0) : '—',
+      finite(row.rssMax) ? row.rssMax.toFixed(0) : '—',
+      ratioToFastest(row.throughput, fastest),
+    ];
+  });
+  const align = ['l', ...(repeated ? ['r'] : []), ...header.slice(repeated ? 2 : 1).map(() => 'r')];
+  const lines = [table([header, ...body], align)];
+  if (repeated)
+    lines.push('', 'Rows with several runs show medians; errors and checks are totals.');
+
+  const notes: string[] = [];
+  for (const r of results) {
+    if (r.failure) notes.push(`❌ ${label(r)}: run failed: ${r.failure}`);
+  }
+  const warned = new Set<string>();
+  for (const r of results) {
+    for (const w of r.warnings) {
+      const line = `⚠️ ${label(r)}: ${w}`;
+      if (!warned.has(line)) {
+        warned.add(line);
+        notes.push(line);
+      }
+    }
+  }
+  if (notes.length > 0) lines.push('', ...notes.map((n) => `- ${inline(n)}`));
+  return lines;
+}
+
+/** Numbers read back from JSON may be null (NaN and ±Infinity serialize as null). */
+const finite = (x: number | null | undefined): x is number =>
+  typeof x === 'number' && Number.isFinite(x);
+
+function rate(x: number): string {
+  if (!finite(x)) return '—';
+  if (x >= 100) return Math.round(x).toLocaleString('en-US');
+  return x.toFixed(1);
+}
+
+function ms(x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  if (x < 1) return x.toFixed(3);
+  if (x < 10) return x.toFixed(2);
+  if (x < 100) return x.toFixed(1);
+  return Math.round(x).toLocaleString('en-US');
+}
+
+function errors(row: Row): string {
+  if (row.errors === 0) return '0';
+  const share = row.requests > 0 ? ` (${((row.errors / row.requests) * 100).toPrecision(2)}%)` : '';
+  return `${row.errors}${share}`;
+}
+
+const checks = (row: Row): string => String(row.failedChecks);
+
+function ratioToFastest(throughput: number, fastest: number): string {
+  if (!(fastest > 0) || !finite(throughput)) return '—';
+  const ratio = throughput / fastest;
+  return ratio === 1 ? '1.00× (fastest)' : `${ratio.toFixed(2)}×`;
+}
+
+const CLAIM_ICON: Record<ClaimStatus, string> = { passed: '✅', failed: '❌', inconclusive: '❔' };
+/** Warnings shown per comparison; the JSON keeps all. */
+const MAX_COMPARISON_WARNINGS = 5;
+
+function comparisonLines(stored: StoredComparison): string[] {
+  const c = stored.comparison;
+  const icon = stored.claim ? `${CLAIM_ICON[stored.claim.status]} ` : '';
+  const claim = stored.claim
+    ? ` — claim “${stored.claim.description}” ${stored.claim.status}`
+    : ' — no claim';
+  const lines = [
+    `- ${icon}**${inline(c.labels.a)} vs ${inline(c.labels.b)}** on ${c.metric}${claim}: ${describeComparison(revive(c))}`,
+  ];
+  const shown = c.warnings.slice(0, MAX_COMPARISON_WARNINGS);
+  for (const w of shown) lines.push(`  - ⚠️ ${inline(w)}`);
+  if (c.warnings.length > shown.length) {
+    lines.push(`  - … ${c.warnings.length - shown.length} more warnings in the JSON report`);
+  }
+  return lines;
+}
+
+/** describeComparison() formats numbers; JSON nulls (from NaN / ±Infinity) become NaN. */
+function revive(c: StoredComparison['comparison']): Parameters<typeof describeComparison>[0] {
+  const n = (x: number | null): number => (typeof x === 'number' ? x : Number.NaN);
+  return {
+    ...c,
+    ratio: n(c.ratio),
+    lower: n(c.lower),
+    upper: n(c.upper),
+    confidence: n(c.confidence),
+    lookConfidence: n(c.lookConfidence),
+    results: { a: [], b: [] },
+  };
+}

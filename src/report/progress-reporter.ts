@@ -1,0 +1,40 @@
+import { relative } from 'node:path';
+import type { Reporter, TestModule, TestSpecification } from 'vitest/node';
+
+/**
+ * Whole-run progress for `pnpm bench`, next to vitest's own output: how many suites are done,
+ * elapsed time, and an estimate of what is left from the average suite so far. Per-measurement
+ * progress (round, target, seconds left) comes from the suites themselves.
+ */
+export default class BenchProgressReporter implements Reporter {
+  private total = 0;
+  private done = 0;
+  private failed = 0;
+  private started = 0;
+
+  onTestRunStart(specifications: ReadonlyArray<TestSpecification>): void {
+    this.total = specifications.length;
+    this.started = performance.now();
+    console.log(
+      `[lab] ${this.total} benchmark suite${this.total === 1 ? '' : 's'} to run, one at a time`,
+    );
+  }
+
+  onTestModuleEnd(testModule: TestModule): void {
+    this.done++;
+    const ok = testModule.ok();
+    if (!ok) this.failed++;
+    const elapsed = (performance.now() - this.started) / 1000;
+    const left = this.total - this.done;
+    const eta = left > 0 ? `, ~${clock((elapsed / this.done) * left)} left` : '';
+    const name = relative(process.cwd(), testModule.moduleId);
+    console.log(
+      `[lab] ${this.done}/${this.total} ${ok ? 'done' : 'FAILED'}: ${name} — elapsed ${clock(elapsed)}${eta}`,
+    );
+  }
+}
+
+function clock(seconds: number): string {
+  const s = Math.round(seconds);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}

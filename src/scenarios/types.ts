@@ -1,0 +1,44 @@
+import type { FixtureName } from '../fixtures/index.ts';
+import type { RequestSpec } from '../load/inprocess/engine.ts';
+import type { LoadSettings } from '../load/result.ts';
+
+/** What a scenario needs from the run to build its load: tokens, table sizes, payloads. */
+export interface ScenarioContext {
+  /** Bearer token valid for the targets' LAB_AUTH_SECRET. */
+  token: string;
+  /** Rows seeded in `users` (fixture scale × 100,000). */
+  usersRows: number;
+}
+
+export type ScenarioCategory = 'basic' | 'db-advanced';
+
+/** Durations and load for quick runs (`LAB_QUICK=1`, CI) and full runs. */
+export interface ScenarioLoad {
+  quick: LoadSettings;
+  full: LoadSettings;
+}
+
+/**
+ * One scenario of the catalogue (../shared/seed/roadmap.md). HTTP scenarios name their k6 script
+ * and how to build the same requests for the in-process engine, so both engines do the same work.
+ */
+export interface ScenarioDefinition {
+  /** e.g. `01-lightweight`: the k6 script and bench file carry the same id. */
+  id: string;
+  number: number;
+  title: string;
+  category: ScenarioCategory;
+  /** One sentence: what it measures. */
+  measures: string;
+  /** Fixture sets the suite seeds. */
+  fixtures: FixtureName[];
+  /** Whether requests write to the database (the suite restores it between runs). */
+  mutates: boolean;
+  /** HTTP scenarios: the k6 script (relative to the repository root) and its `-e` variables. */
+  k6?: { script: string; env?: (context: ScenarioContext) => Record<string, string> };
+  /** HTTP scenarios: request `i` for the in-process engine, the same mix as the k6 script. */
+  request?: (i: number, context: ScenarioContext) => RequestSpec;
+  /** Statuses that count as success for the in-process engine; default any 2xx. */
+  expectStatus?: (status: number) => boolean;
+  load: ScenarioLoad;
+}

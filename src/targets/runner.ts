@@ -1,0 +1,230 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConformanceReport } from '../conformance/index.ts';
+import {
+  allowedCpus,
+  type PinningPlan,
+  pinningMeta,
+  pinningPlan,
+  pinProcess,
+} from '../load/pinning.ts';
+import { processGroupMembers, processRunning, startProcSampler } from '../load/proc-sampler.ts';
+import type { Result } from '../load/result.ts';
+import {
+  type RunningTarget,
+  startConformantTarget,
+  startTarget,
+  type TargetEnv,
+} from './launch.ts';
+import { frameworkVersion, getTarget, type TargetDefinition } from './registry.ts';
+
+/**
+ * The target runner: starts a registered target as its own process, pinned to its half of the
+ * cores and checked for conformance, samples its CPU and memory while load runs, and stops it
+ * afterwards, making sure nothing of it is left:
+ *
+ *   const result = await withTarget('fastify', env, (session) =>
+ *     session.measure((signal) => runInProcess({ baseUrl: session.url, signal, … })),
+ *     { generator: 'inprocess', reset: () => lab.reset() });
+ */
+
+export interface TargetRunOptions {
+  /** Run the conformance verifier before anything is measured (default true). */
+  verify?: boolean;
+  /** Called after start (and verification, which writes rows), e.g. `() => lab.reset()`. */
+  reset?: () => Promise<void>;
+  /** Default `pinningPlan()`. */
+  plan?: PinningPlan;
+  /**
+   * Where the load comes from. `inprocess`: this process generates it, so it is pinned to the
+   * generator CPUs for the session (and given its old affinity back afterwards). `external`
+   * (default): a separate program such as k6, which the caller starts under
+   * `pinnedCommand(k6, args, session.generatorCpus)`.
+   */
+  generator?: 'inprocess' | 'external';
+  /** /proc sampling interval during `measure`, ms (default 250). */
+  sampleIntervalMs?: number;
+  /** How long the target may take to answer /health, ms. */
+  timeoutMs?: number;
+  extraEnv?: Record<string, string>;
+  /** SIGTERM → SIGKILL grace when stopping the target, ms (default 5000). */
+  stopGraceMs?: number;
+}
+
+export interface TargetSession {
+  readonly target: RunningTarget;
+  readonly url: string;
+  readonly plan: PinningPlan;
+  /** CPU list for the load generator; undefined when nothing is pinned. */
+  readonly generatorCpus: string | undefined;
+  /** The verifier's report, when `verify` was on. */
+  readonly conformance: ConformanceReport | undefined;
+  /** What every measured Result gets in its `meta`: pinning, target, framework version, pid. */
+  readonly meta: Result['meta'];
+  /**
+   * Runs `run` while sampling the target from /proc, and returns its Result with `resources`
+   * and the session's `meta` added. The signal aborts when the target process exits; if it did
+   * during the run, the Result gets a `failure` that says so, with the target's log tail.
+   */
+  measure(run: (signal: AbortSignal) => Promise<Result>): Promise<Result>;
+}
+
+/** Errors of the target runner itself (a target that would not go away). */
+export class TargetRunnerError extends Error {
+  override name = 'TargetRunnerError';
+}
+
+/**
+ * Starts target `nameOrDefinition`, hands `fn` a session to measure with, and stops the target
+ * when `fn` settles — also when it throws. Throws a TargetRunnerError naming the pid when a
+ * process of the target's group is still there after the stop.
+ */
+export async function withTarget<T>(
+  nameOrDefinition: string | TargetDefinition,
+  env: TargetEnv,
+  fn: (session: TargetSession) => Promise<T>,
+  options: TargetRunOptions = {},
+): Promise<T> {
+  const definition =
+    typeof nameOrDefinition === 'string' ? getTarget(nameOrDefinition) : nameOrDefinition;
+  const plan = options.plan ?? pinningPlan();
+  const targetCpus = plan.enabled ? plan.targetCpus : undefined;
+  const generatorCpus = plan.enabled ? plan.generatorCpus : undefined;
+  const startOptions = {
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}),
+    ...(targetCpus ? { cpus: targetCpus } : {}),
+  };
+
+  let target: RunningTarget;
+  let conformance: ConformanceReport | undefined;
+  if (options.verify ?? true) {
+    ({ target, report: conformance } = await startConformantTarget(definition, env, startOptions));
+  } else {
+    target = await startTarget(definition, env, startOptions);
+  }
+
+  let exitCode: number | string | undefined;
+  void target.exited.then((code) => {
+    exitCode = code;
+  });
+
+  const generator = options.generator ?? 'external';
+  let restoreAffinity: string | undefined;
+  let generatorPinned = false;
+  let fnError: { error: unknown } | undefined;
+  let value: T | undefined;
+  try {
+    if (generator === 'inprocess' && generatorCpus) {
+      restoreAffinity = allowedCpus('self');
+      generatorPinned = pinProcess(process.pid, generatorCpus);
+    }
+    await options.reset?.();
+
+    const meta: Result['meta'] = {
+      ...pinningMeta(plan),
+      'target.name': definition.name,
+      'target.framework': definition.framework,
+      'target.frameworkVersion': frameworkVersion(definition),
+      'target.adapter': definition.adapter,
+      'target.pid': target.pid,
+      'target.cpus': target.cpus ?? null,
+      'generator.kind': generator,
+      'generator.cpus': generator === 'inprocess' ? (allowedCpus('self') ?? null) : null,
+      'generator.pinned': generatorPinned,
+    };
+
+    /** The exit code when the target process is gone, undefined while it runs. */
+    async function targetExit(): Promise<number | string | undefined> {
+      if (exitCode !== undefined) return exitCode;
+      if (processRunning(target.pid)) return undefined;
+      // Dead but not reaped yet: the exit event follows shortly.
+      return Promise.race([target.exited, sleep(2000).then(() => 'unknown')]);
+    }
+
+    const session: TargetSession = {
+      target,
+      url: target.url,
+      plan,
+      generatorCpus,
+      conformance,
+      meta,
+      async measure(run) {
+        const controller = new AbortController();
+        void target.exited.then((code) =>
+          controller.abort(new Error(`target ${definition.name} exited (${code})`)),
+        );
+        const sampler = startProcSampler(target.pid, {
+          ...(options.sampleIntervalMs ? { intervalMs: options.sampleIntervalMs } : {}),
+        });
+        const died = (code: number | string) =>
+          `target ${definition.name} exited (${code}) during the run; log tail:\n${target.logTail()}`;
+        let result: Result;
+        try {
+          result = await run(controller.signal);
+        } catch (error) {
+          sampler.stop();
+          const code = await targetExit();
+          if (code !== undefined) throw new TargetRunnerError(died(code), { cause: error });
+          throw error;
+        }
+        const resources = sampler.stop();
+        const code = await targetExit();
+        const failure =
+          code === undefined
+            ? result.failure
+            : result.failure
+              ? `${died(code)}\n(engine: ${result.failure})`
+              : died(code);
+        return {
+          ...result,
+          ...(failure !== undefined ? { failure } : {}),
+          resources,
+          meta: { ...result.meta, ...meta },
+        };
+      },
+    };
+    value = await fn(session);
+  } catch (error) {
+    fnError = { error };
+  }
+
+  // Cleanup, whatever happened above.
+  const problems: unknown[] = [];
+  try {
+    const stopped = await target.stop(options.stopGraceMs);
+    if (!stopped.exited) {
+      const left = processGroupMembers(target.pid);
+      try {
+        process.kill(-target.pid, 'SIGKILL');
+      } catch {
+        // gone after all
+      }
+      problems.push(
+        new TargetRunnerError(
+          `target ${definition.name} (pid ${target.pid}): processes of its group were still ` +
+            `running after it was stopped (pids ${left.join(', ') || '?'}); sent SIGKILL`,
+        ),
+      );
+    }
+  } catch (error) {
+    problems.push(error);
+  }
+  if (restoreAffinity && generatorPinned && !pinProcess(process.pid, restoreAffinity)) {
+    problems.push(
+      new TargetRunnerError(`could not restore this process's CPUs to ${restoreAffinity}`),
+    );
+  }
+
+  if (fnError) {
+    if (problems.length === 0) throw fnError.error;
+    throw new AggregateError(
+      [fnError.error, ...problems],
+      `target ${definition.name}: the run failed, and so did cleaning up after it`,
+    );
+  }
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) {
+    throw new AggregateError(problems, `target ${definition.name}: cleaning up failed`);
+  }
+  return value as T;
+}
