@@ -1,5 +1,9 @@
 import express, { type Express } from 'express';
+import { pgUsers } from '../../data/pg/users.ts';
+import type { TargetConfig } from '../shared/config.ts';
 import { installedVersion, targetMeta } from '../shared/meta.ts';
+import { RequestLog } from '../shared/request-log.ts';
+import { upstreamClient } from '../shared/upstream-client.ts';
 import type { AppDeps } from './deps.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { bearerAuth, jsonBody, requestLogger } from './middleware.ts';
@@ -42,4 +46,26 @@ export function buildApp(deps: AppDeps): Express {
   app.use(notFound);
   app.use(errorHandler);
   return app;
+}
+
+/** The app with the resources it owns; close() ends them (call it once the server is closed). */
+export interface ExpressTarget {
+  app: Express;
+  close(): Promise<void>;
+}
+
+/**
+ * The target as main.ts runs it: real pg pool and upstream client, both sized by LAB_DB_POOL.
+ * Not listening: main.ts wraps it in an HTTP server, the micro-benchmarks inject requests.
+ */
+export function buildTarget(config: TargetConfig): ExpressTarget {
+  const users = pgUsers(config.databaseUrl, config.dbPool);
+  const upstream = upstreamClient(config.upstreamUrl, config.dbPool);
+  const app = buildApp({ config, users, upstream, log: new RequestLog() });
+  return {
+    app,
+    async close() {
+      await Promise.allSettled([users.close(), upstream.close()]);
+    },
+  };
 }

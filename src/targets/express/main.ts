@@ -1,16 +1,11 @@
 import { createServer } from 'node:http';
-import { pgUsers } from '../../data/pg/users.ts';
 import { configOrExit } from '../shared/config.ts';
-import { RequestLog } from '../shared/request-log.ts';
-import { upstreamClient } from '../shared/upstream-client.ts';
-import { buildApp } from './app.ts';
+import { buildTarget } from './app.ts';
 
 const config = configOrExit();
-const users = pgUsers(config.databaseUrl, config.dbPool);
-const upstream = upstreamClient(config.upstreamUrl, config.dbPool);
-const app = buildApp({ config, users, upstream, log: new RequestLog() });
+const target = buildTarget(config);
 
-const server = createServer(app);
+const server = createServer(target.app);
 server.on('error', (error) => {
   // One line (launch.ts looks for EADDRINUSE to retry on another port).
   process.stderr.write(`express target: ${error.message}\n`);
@@ -27,7 +22,7 @@ function shutdown(): void {
   // keep-alive timeout, so sweep until the server has closed.
   setInterval(() => server.closeIdleConnections(), 25).unref();
   server.close(async () => {
-    await Promise.allSettled([users.close(), upstream.close()]);
+    await target.close();
     process.exit(0);
   });
 }

@@ -1,10 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { UsersRepository } from '../../data/pg/users.ts';
+import { pgUsers, type UsersRepository } from '../../data/pg/users.ts';
 import type { TargetConfig } from '../shared/config.ts';
 import { JSON_BODY_LIMIT_BYTES } from '../shared/config.ts';
 import { installedVersion, targetMeta } from '../shared/meta.ts';
-import type { RequestLog } from '../shared/request-log.ts';
-import type { upstreamClient } from '../shared/upstream-client.ts';
+import { RequestLog } from '../shared/request-log.ts';
+import { upstreamClient } from '../shared/upstream-client.ts';
 import { installErrorHandlers } from './errors.ts';
 import { requireBody } from './hooks.ts';
 import { protectedRoutes } from './protected.ts';
@@ -61,5 +61,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(usersRoutes, { users });
   await app.register(protectedRoutes, { log, secret: config.authSecret });
   await app.register(uploadRoutes, { limit: config.uploadLimitBytes });
+  return app;
+}
+
+/**
+ * The target as main.ts runs it: real pg pool and upstream client (both sized by LAB_DB_POOL),
+ * closed by `app.close()` after in-flight requests. Not listening: main.ts listens, the
+ * micro-benchmarks call inject().
+ */
+export async function buildTarget(config: TargetConfig): Promise<FastifyInstance> {
+  const users = pgUsers(config.databaseUrl, config.dbPool);
+  const upstream = upstreamClient(config.upstreamUrl, config.dbPool);
+  const closeDeps = async () => {
+    await Promise.allSettled([users.close(), upstream.close()]);
+  };
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({ config, users, upstream, log: new RequestLog() });
+  } catch (error) {
+    await closeDeps();
+    throw error;
+  }
+  // Resources outside Fastify close with it, after in-flight requests have finished.
+  app.addHook('onClose', closeDeps);
   return app;
 }

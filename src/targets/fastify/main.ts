@@ -1,17 +1,8 @@
-import { pgUsers } from '../../data/pg/users.ts';
 import { configOrExit } from '../shared/config.ts';
-import { RequestLog } from '../shared/request-log.ts';
-import { upstreamClient } from '../shared/upstream-client.ts';
-import { buildApp } from './app.ts';
+import { buildTarget } from './app.ts';
 
 const config = configOrExit();
-const users = pgUsers(config.databaseUrl, config.dbPool);
-const upstream = upstreamClient(config.upstreamUrl, config.dbPool);
-const app = await buildApp({ config, users, upstream, log: new RequestLog() });
-// Resources outside Fastify close with it, after in-flight requests have finished.
-app.addHook('onClose', async () => {
-  await Promise.allSettled([users.close(), upstream.close()]);
-});
+const app = await buildTarget(config);
 
 try {
   await app.listen({ port: config.port, host: config.host });

@@ -16,9 +16,15 @@ export interface NestTargetSetup {
   ): Promise<INestApplication>;
 }
 
-/** Shared entry logic: config, app creation, listen, graceful SIGTERM (docs/contract.md). */
-export async function runNestTarget(setup: NestTargetSetup): Promise<void> {
-  const config = configOrExit();
+/**
+ * The application exactly as the target process runs it, created but neither initialised nor
+ * listening: runNestTarget() listens, the micro-benchmarks call init() and inject requests.
+ * `app.close()` ends the pg pool and the upstream client (their onApplicationShutdown hooks).
+ */
+export function createNestApp(
+  setup: NestTargetSetup,
+  config: TargetConfig,
+): Promise<INestApplication> {
   const meta = targetMeta({
     target: setup.target,
     framework: 'nestjs',
@@ -27,11 +33,14 @@ export async function runNestTarget(setup: NestTargetSetup): Promise<void> {
     dataLayer: 'pg',
     dbPool: config.dbPool,
   });
+  return setup.create(AppModule.forRoot({ config, meta, multipart: setup.multipart }), config);
+}
+
+/** Shared entry logic: config, app creation, listen, graceful SIGTERM (docs/contract.md). */
+export async function runNestTarget(setup: NestTargetSetup): Promise<void> {
+  const config = configOrExit();
   try {
-    const app = await setup.create(
-      AppModule.forRoot({ config, meta, multipart: setup.multipart }),
-      config,
-    );
+    const app = await createNestApp(setup, config);
     // Explicit rather than enableShutdownHooks(): Nest re-raises the signal after closing,
     // which would end the process by SIGTERM instead of exit code 0.
     process.once('SIGTERM', () => {

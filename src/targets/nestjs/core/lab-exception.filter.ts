@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import { finished } from 'node:stream/promises';
 import {
   type ArgumentsHost,
   Catch,
@@ -59,8 +61,23 @@ export class LabExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const error = toHttpError(exception);
+    const http = host.switchToHttp();
+    // A body refused unread (JSON above the limit, by Content-Length): answering at once closes
+    // the connection under a client still sending, which then sees EPIPE instead of the 413.
+    // Read the rest first, as the plain Fastify target does (Express: `req`, Fastify: `req.raw`).
+    const request = http.getRequest<{ raw?: IncomingMessage } & Partial<IncomingMessage>>();
+    const raw = (request?.raw ?? request) as IncomingMessage | undefined;
+    if (raw && typeof raw.resume === 'function' && !raw.complete && !raw.destroyed) {
+      void finished(raw.resume())
+        .catch(() => {})
+        .then(() => this.answer(error, http.getResponse()));
+      return;
+    }
+    this.answer(error, http.getResponse());
+  }
+
+  private answer(error: HttpError, response: unknown): void {
     const { httpAdapter } = this.adapterHost;
-    const response = host.switchToHttp().getResponse();
     if (httpAdapter.isHeadersSent(response)) {
       httpAdapter.end(response);
       return;
