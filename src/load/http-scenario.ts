@@ -49,6 +49,25 @@ export function scenarioSettings(
   env: NodeJS.ProcessEnv = process.env,
 ): LoadSettings {
   const settings = { ...scenario.load[isQuick(env) ? 'quick' : 'full'] };
+  // The open model (fixed arrival rate) measures latency without coordinated omission.
+  if (env.LAB_MODEL !== undefined) {
+    if (env.LAB_MODEL !== 'open' && env.LAB_MODEL !== 'closed') {
+      throw new Error(`LAB_MODEL must be closed or open, got ${JSON.stringify(env.LAB_MODEL)}`);
+    }
+    settings.model = env.LAB_MODEL;
+  }
+  if (settings.model === 'open') {
+    const rate = Number(env.LAB_RATE ?? 500);
+    if (!(rate > 0)) throw new Error(`LAB_RATE must be > 0 requests/s, got ${env.LAB_RATE}`);
+    settings.ratePerSecond = rate;
+    delete settings.concurrency;
+  } else if (env.LAB_VUS !== undefined) {
+    const vus = Number(env.LAB_VUS);
+    if (!(Number.isInteger(vus) && vus > 0)) {
+      throw new Error(`LAB_VUS must be a positive integer, got ${JSON.stringify(env.LAB_VUS)}`);
+    }
+    settings.concurrency = vus;
+  }
   if (env.LAB_DURATION !== undefined) {
     const seconds = Number(env.LAB_DURATION);
     if (!(seconds > 0))

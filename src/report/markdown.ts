@@ -271,9 +271,16 @@ function groupTable(group: Group): string[] {
   const results = group.results.map((s) => s.result);
   const rows = rowsOf(results);
   const repeated = rows.some((r) => r.runs > 1);
-  const fastest = Math.max(
-    ...rows.filter((r) => !r.failure && finite(r.throughput)).map((r) => r.throughput),
-  );
+  // Open model: every target gets the same offered rate, so throughput ties; compare the median
+  // latency instead (fastest = lowest p50, ratio = its p50 / this p50).
+  const byLatency = group.settings.model === 'open';
+  if (byLatency) {
+    const key = (row: Row): number =>
+      row.failure || !finite(row.p50) ? Number.POSITIVE_INFINITY : row.p50;
+    rows.sort((x, y) => key(x) - key(y));
+  }
+  const speed = (row: Row): number => (byLatency ? 1 / row.p50 : row.throughput);
+  const fastest = Math.max(...rows.filter((r) => !r.failure && finite(speed(r))).map(speed));
   const header = [
     'Target',
     ...(repeated ? ['Runs'] : []),
@@ -285,7 +292,7 @@ function groupTable(group: Group): string[] {
     'Failed checks',
     'CPU mean (%)',
     'RSS max (MiB)',
-    'vs fastest',
+    byLatency ? 'vs fastest (p50)' : 'vs fastest',
   ];
   const body = rows.map((row) => {
     const runs = repeated ? [String(row.runs)] : [];
@@ -304,7 +311,7 @@ function groupTable(group: Group): string[] {
       checks(row),
       finite(row.cpuMean) ? row.cpuMean.toFixed(0) : '—',
       finite(row.rssMax) ? row.rssMax.toFixed(0) : '—',
-      ratioToFastest(row.throughput, fastest),
+      ratioToFastest(speed(row), fastest),
     ];
   });
   const align = ['l', ...(repeated ? ['r'] : []), ...header.slice(repeated ? 2 : 1).map(() => 'r')];
