@@ -3,6 +3,7 @@ import type { Lab } from '../infra/lab.ts';
 import { startUpstream, type Upstream } from '../infra/upstream.ts';
 import { isQuick } from '../scenarios/index.ts';
 import type { ScenarioContext, ScenarioDefinition } from '../scenarios/types.ts';
+import { sanityWarnings } from '../stats/sanity.ts';
 import type { TargetEnv } from '../targets/launch.ts';
 import { type TargetSession, withTarget } from '../targets/runner.ts';
 import { issueToken } from '../targets/shared/auth.ts';
@@ -189,6 +190,8 @@ export async function runHttpScenario(options: HttpScenarioOptions): Promise<Res
             );
             const result: Result = {
               ...measured,
+              // Generator saturation, Little's law, error rates: warnings in the report.
+              warnings: [...new Set([...measured.warnings, ...sanityWarnings(measured)])],
               meta: {
                 ...measured.meta,
                 round,
