@@ -3,7 +3,7 @@
  * micro-benchmarks), so statistics and reports never care where numbers came from.
  * Latencies are in milliseconds with microsecond precision.
  */
-export type EngineName = 'k6' | 'inprocess' | 'micro';
+export type EngineName = 'k6' | 'inprocess' | 'micro' | 'wrk';
 
 export interface LatencySummary {
   /** Number of latency samples (completed requests). */

@@ -1,5 +1,6 @@
-import hdr from 'hdr-histogram-js';
-import { Pool } from 'undici';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { type LatencyHistogram, newLatencyHistogram, summarizeMicros } from '../histogram.ts';
 import type { LatencySummary, LoadSettings, Result } from '../result.ts';
 
 /**
@@ -7,10 +8,17 @@ import type { LatencySummary, LoadSettings, Result } from '../result.ts';
  * microseconds into an HDR histogram (autocannon records whole milliseconds, which flattens
  * loopback latencies of a few hundred µs into 0 or 1).
  *
- * Closed model: `concurrency` workers, each sending its next request when the last one is
+ * Closed model: `concurrency` connections, each sending its next request when the last one is
  * answered (throughput). Open model: requests start on a fixed schedule whatever the answers do,
  * and latency counts from the *scheduled* start, so a stalled server is not hidden by the
  * generator waiting for it (no coordinated omission).
+ *
+ * The HTTP/1.1 client is a minimal one on `node:net` sockets (below), the way wrk works: one
+ * keep-alive connection per virtual user, exactly one request in flight on it (no pipelining),
+ * every response read to its end by its framing (Content-Length, chunked, or connection close)
+ * and its status checked. A general-purpose client (undici `request()`, then `dispatch()`)
+ * spent most of one core on per-request objects and timers and capped a trivial target at
+ * 0.6–0.85× wrk's throughput; this one leaves the target as the bottleneck.
  */
 export interface RequestSpec {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -29,119 +37,657 @@ export interface InProcessOptions {
   request: (i: number) => RequestSpec;
   /** Statuses that count as success; default: any 2xx. */
   expectStatus?: (status: number) => boolean;
-  /** Abort the run early (e.g. the target crashed). */
+  /** Abort the run early (e.g. the target crashed): in-flight requests are cut off. */
   signal?: AbortSignal;
 }
 
 const MICROS_PER_MS = 1000;
+/** Histogram ceiling in µs (src/load/histogram.ts); slower answers are recorded as this. */
+const HIGHEST_MICROS = 60_000_000;
+/** How long requests still in flight when the window closes may take before they are cut off. */
+const DRAIN_TIMEOUT_MS = 30_000;
+/** A response head larger than this is a protocol error (undici's default limit is 16 KiB). */
+const MAX_HEAD_BYTES = 64 * 1024;
 
-function newHistogram() {
-  // 1 µs to 60 s at 3 significant digits: enough range for a timed-out request.
-  return hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 60_000_000,
-    numberOfSignificantValueDigits: 3,
-  });
+// ---------------------------------------------------------------------------------------------
+// Minimal HTTP/1.1 client connection
+// ---------------------------------------------------------------------------------------------
+
+/** Parser states. */
+const IDLE = 0;
+const HEAD = 1;
+const BODY = 2;
+const CHUNK_SIZE = 3;
+const CHUNK_DATA = 4;
+const CHUNK_END = 5;
+const TRAILERS = 6;
+const UNTIL_CLOSE = 7;
+/** parseHead's other answers (besides BODY and UNTIL_CLOSE). */
+const CHUNKED = 8;
+const MALFORMED = 9;
+
+const CRLF_CRLF = Buffer.from('\r\n\r\n');
+const LF = 10;
+const CR = 13;
+
+/** Status of a request that got no (complete) answer: refused, reset, malformed, cut off. */
+export const TRANSPORT_ERROR = -1;
+
+interface Origin {
+  host: string;
+  port: number;
+  tls: boolean;
+  /** Value of the Host header. */
+  hostHeader: string;
 }
 
-type Histogram = ReturnType<typeof newHistogram>;
+function parseOrigin(baseUrl: string): Origin {
+  const url = new URL(baseUrl);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`in-process engine: unsupported protocol in ${baseUrl} (http: or https:)`);
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new Error(`in-process engine: baseUrl must be an origin, got ${baseUrl}`);
+  }
+  const tls = url.protocol === 'https:';
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  return { host, port: Number(url.port || (tls ? 443 : 80)), tls, hostHeader: url.host };
+}
 
-function summarize(histogram: Histogram): LatencySummary {
-  const at = (percentile: number) => histogram.getValueAtPercentile(percentile) / MICROS_PER_MS;
-  const count = histogram.totalCount;
+const UNSAFE = /[\r\n]/;
+
+/** A request serialised once: head as a latin1 string, body as given. */
+interface Prepared {
+  head: string;
+  body: string | Buffer | undefined;
+  /** HEAD requests get no body back whatever their headers say. */
+  noResponseBody: boolean;
+}
+
+/** Serialises a request (throws on header injection or an unframed body). */
+function prepare(spec: RequestSpec, hostHeader: string): Prepared {
+  if (UNSAFE.test(spec.path) || spec.path.includes(' ')) {
+    throw new Error(`invalid request path ${JSON.stringify(spec.path)}`);
+  }
+  let head = `${spec.method} ${spec.path} HTTP/1.1\r\n`;
+  let ownHost = false;
+  let ownLength = false;
+  let extra = '';
+  const headers = spec.headers;
+  if (headers) {
+    for (const name in headers) {
+      const value = headers[name] as string;
+      if (UNSAFE.test(name) || UNSAFE.test(value) || name.includes(':')) {
+        throw new Error(`invalid request header ${JSON.stringify(name)}`);
+      }
+      const lower = name.toLowerCase();
+      if (lower === 'host') ownHost = true;
+      else if (lower === 'content-length') ownLength = true;
+      else if (lower === 'transfer-encoding' || lower === 'connection') {
+        throw new Error(`the in-process engine sets ${name} itself`);
+      }
+      extra += `${name}: ${value}\r\n`;
+    }
+  }
+  if (!ownHost) head += `host: ${hostHeader}\r\n`;
+  head += extra;
+  const body = spec.body;
+  if (!ownLength) {
+    if (body !== undefined) {
+      const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+      head += `content-length: ${length}\r\n`;
+    } else if (spec.method === 'POST' || spec.method === 'PUT' || spec.method === 'PATCH') {
+      head += 'content-length: 0\r\n';
+    }
+  }
+  head += '\r\n';
+  return { head, body, noResponseBody: (spec.method as string) === 'HEAD' };
+}
+
+/** Called once per request: the status (or TRANSPORT_ERROR) and `performance.now()` at its end. */
+type Completion = (connection: HttpConnection, status: number, now: number) => void;
+
+/**
+ * One keep-alive connection with at most one request in flight. The socket opens lazily with
+ * the first request and again after the server closed it; the request is written at once
+ * (net buffers it until the connection is up).
+ */
+class HttpConnection {
+  socket: Socket | null = null;
+  state = IDLE;
+  /** `performance.now()` at the (scheduled) start of the request in flight. */
+  startedAt = 0;
+  /** Sockets opened so far. */
+  opened = 0;
+  readonly origin: Origin;
+  readonly done: Completion;
+  // Response being parsed.
+  private status = 0;
+  private remaining = 0;
+  private keepAlive = true;
+  private noResponseBody = false;
+  private partial: Buffer | null = null;
+
+  constructor(origin: Origin, done: Completion) {
+    this.origin = origin;
+    this.done = done;
+  }
+
+  get busy(): boolean {
+    return this.state !== IDLE;
+  }
+
+  send(request: Prepared, startedAt: number): void {
+    this.startedAt = startedAt;
+    this.noResponseBody = request.noResponseBody;
+    this.status = 0;
+    this.partial = null;
+    this.state = HEAD;
+    const socket = this.socket ?? this.open();
+    if (request.body === undefined) {
+      socket.write(request.head, 'latin1');
+    } else {
+      // One writev for head and body.
+      socket.cork();
+      socket.write(request.head, 'latin1');
+      socket.write(request.body);
+      socket.uncork();
+    }
+  }
+
+  /** Cuts off the request in flight (it completes as a transport error) and the socket. */
+  abandon(): void {
+    if (this.state !== IDLE) this.fail();
+  }
+
+  close(): void {
+    this.drop();
+  }
+
+  private open(): Socket {
+    const { host, port, tls } = this.origin;
+    const socket = tls
+      ? tlsConnect({
+          host,
+          port,
+          ...(isIP(host) ? {} : { servername: host }),
+          ALPNProtocols: ['http/1.1'],
+        })
+      : netConnect({ host, port, noDelay: true, keepAlive: true });
+    if (tls) socket.setNoDelay(true);
+    this.socket = socket;
+    this.opened++;
+    socket.on('data', (chunk: Buffer) => {
+      if (this.socket === socket) this.onData(chunk);
+    });
+    socket.on('error', () => {
+      // 'close' follows and decides what the error means.
+    });
+    // The server closing (FIN) ends a read-until-close body, fails a request in flight, and
+    // retires an idle socket before the next request is written into it.
+    const ended = () => {
+      if (this.socket !== socket) return;
+      this.drop();
+      if (this.state === UNTIL_CLOSE) this.complete(false);
+      else if (this.state !== IDLE) this.fail();
+    };
+    socket.on('end', ended);
+    socket.on('close', ended);
+    return socket;
+  }
+
+  /** Forgets and destroys the current socket; its late events are ignored. */
+  private drop(): void {
+    const socket = this.socket;
+    this.socket = null;
+    this.partial = null;
+    socket?.destroy();
+  }
+
+  private fail(): void {
+    this.drop();
+    this.state = IDLE;
+    this.done(this, TRANSPORT_ERROR, performance.now());
+  }
+
+  /** The response is complete; `leftover` = the server sent bytes nobody asked for. */
+  private complete(leftover: boolean): void {
+    if (leftover || !this.keepAlive) this.drop();
+    this.state = IDLE;
+    this.done(this, this.status, performance.now());
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.state === IDLE) {
+      // Nothing was asked: a server speaking out of turn. Start afresh with the next request.
+      this.drop();
+      return;
+    }
+    let buf = chunk;
+    if (this.partial) {
+      buf = Buffer.concat([this.partial, chunk]);
+      this.partial = null;
+    }
+    const length = buf.length;
+    let pos = 0;
+    while (pos < length) {
+      switch (this.state) {
+        case HEAD: {
+          const end = buf.indexOf(CRLF_CRLF, pos);
+          if (end === -1) {
+            if (length - pos > MAX_HEAD_BYTES) {
+              this.fail();
+              return;
+            }
+            this.partial = buf.subarray(pos);
+            return;
+          }
+          const framing = this.parseHead(buf, pos, end);
+          if (framing === MALFORMED) {
+            this.fail();
+            return;
+          }
+          pos = end + 4;
+          const status = this.status;
+          if (status < 200) {
+            // 1xx (103 Early Hints…) precede the real answer; 101 would switch protocols.
+            if (status === 101) {
+              this.fail();
+              return;
+            }
+            continue;
+          }
+          if (this.noResponseBody || status === 204 || status === 304) {
+            this.complete(pos < length);
+            return;
+          }
+          if (framing === CHUNKED) this.state = CHUNK_SIZE;
+          else if (framing === UNTIL_CLOSE) {
+            this.state = UNTIL_CLOSE;
+            this.keepAlive = false;
+          } else {
+            if (this.remaining === 0) {
+              this.complete(pos < length);
+              return;
+            }
+            this.state = BODY;
+          }
+          continue;
+        }
+        case BODY: {
+          const take = Math.min(this.remaining, length - pos);
+          this.remaining -= take;
+          pos += take;
+          if (this.remaining === 0) {
+            this.complete(pos < length);
+            return;
+          }
+          continue;
+        }
+        case UNTIL_CLOSE:
+          pos = length;
+          continue;
+        case CHUNK_SIZE: {
+          const lf = buf.indexOf(LF, pos);
+          if (lf === -1) {
+            if (length - pos > 1024) {
+              this.fail();
+              return;
+            }
+            this.partial = buf.subarray(pos);
+            return;
+          }
+          const line = buf.toString('latin1', pos, lf);
+          const size = Number.parseInt(line, 16);
+          if (!/^[0-9a-fA-F]+[ \t]*(;[^\r]*)?\r$/.test(line) || !(size >= 0)) {
+            this.fail();
+            return;
+          }
+          pos = lf + 1;
+          if (size === 0) this.state = TRAILERS;
+          else {
+            this.remaining = size;
+            this.state = CHUNK_DATA;
+          }
+          continue;
+        }
+        case CHUNK_DATA: {
+          const take = Math.min(this.remaining, length - pos);
+          this.remaining -= take;
+          pos += take;
+          if (this.remaining === 0) {
+            this.remaining = 2;
+            this.state = CHUNK_END;
+          }
+          continue;
+        }
+        case CHUNK_END: {
+          // The CRLF after a chunk's data, possibly split across reads.
+          const expected = this.remaining === 2 ? CR : LF;
+          if (buf[pos] !== expected) {
+            this.fail();
+            return;
+          }
+          pos++;
+          if (--this.remaining === 0) this.state = CHUNK_SIZE;
+          continue;
+        }
+        case TRAILERS: {
+          const lf = buf.indexOf(LF, pos);
+          if (lf === -1) {
+            if (length - pos > MAX_HEAD_BYTES) {
+              this.fail();
+              return;
+            }
+            this.partial = buf.subarray(pos);
+            return;
+          }
+          const empty = lf === pos || (lf === pos + 1 && buf[pos] === CR);
+          pos = lf + 1;
+          if (empty) {
+            this.complete(pos < length);
+            return;
+          }
+          continue;
+        }
+        default:
+          return;
+      }
+    }
+  }
+
+  /**
+   * Status line and the three headers that frame the body: sets `status`, `keepAlive` and, for
+   * a Content-Length body, `remaining`; returns the framing (BODY, CHUNKED, UNTIL_CLOSE) or
+   * MALFORMED.
+   */
+  private parseHead(buf: Buffer, start: number, end: number): number {
+    // "HTTP/1.x SSS"
+    if (
+      end - start < 12 ||
+      buf[start] !== 0x48 || // H
+      buf[start + 4] !== 0x2f || // /
+      buf[start + 5] !== 0x31 || // 1
+      buf[start + 6] !== 0x2e || // .
+      buf[start + 8] !== 0x20 // space
+    ) {
+      return MALFORMED;
+    }
+    const d0 = (buf[start + 9] as number) - 48;
+    const d1 = (buf[start + 10] as number) - 48;
+    const d2 = (buf[start + 11] as number) - 48;
+    if (d0 < 1 || d0 > 5 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return MALFORMED;
+    this.status = d0 * 100 + d1 * 10 + d2;
+    let keepAlive = buf[start + 7] === 0x31; // HTTP/1.1 keeps alive by default, 1.0 does not
+    let contentLength = -1;
+    let transferEncoding: string | undefined;
+
+    const lineEnd = buf.indexOf(LF, start);
+    const head = buf.toString('latin1', lineEnd + 1, end + 2);
+    let at = 0;
+    while (at < head.length) {
+      let eol = head.indexOf('\n', at);
+      if (eol === -1) eol = head.length;
+      const colon = head.indexOf(':', at);
+      if (colon > at && colon < eol) {
+        const nameLength = colon - at;
+        // Only the framing headers matter: compare names of their lengths only.
+        if (nameLength === 14 || nameLength === 17 || nameLength === 10) {
+          const name = head.slice(at, colon).toLowerCase();
+          if (name === 'content-length') {
+            const value = head.slice(colon + 1, eol).trim();
+            if (!/^\d+$/.test(value)) return MALFORMED;
+            const parsed = Number(value);
+            if (contentLength !== -1 && contentLength !== parsed) return MALFORMED;
+            contentLength = parsed;
+          } else if (name === 'transfer-encoding') {
+            const value = head
+              .slice(colon + 1, eol)
+              .trim()
+              .toLowerCase();
+            transferEncoding = transferEncoding ? `${transferEncoding},${value}` : value;
+          } else if (name === 'connection') {
+            for (const token of head
+              .slice(colon + 1, eol)
+              .toLowerCase()
+              .split(',')) {
+              const option = token.trim();
+              if (option === 'close') keepAlive = false;
+              else if (option === 'keep-alive') keepAlive = true;
+            }
+          }
+        }
+      }
+      at = eol + 1;
+    }
+    this.keepAlive = keepAlive;
+    if (transferEncoding !== undefined) {
+      // Chunked last: chunked framing; any other coding: the body ends with the connection.
+      return transferEncoding.split(',').pop()?.trim() === 'chunked' ? CHUNKED : UNTIL_CLOSE;
+    }
+    if (contentLength >= 0) {
+      this.remaining = contentLength;
+      return BODY;
+    }
+    return UNTIL_CLOSE;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load models
+// ---------------------------------------------------------------------------------------------
+
+interface Tally {
+  record: boolean;
+  histogram: LatencyHistogram;
+  statuses: Record<string, number>;
+  transportErrors: number;
+  unexpected: number;
+  requests: number;
+  /** Requests cut off because the window had closed DRAIN_TIMEOUT_MS ago. */
+  cutOff: number;
+}
+
+function newTally(record: boolean): Tally {
   return {
-    count,
-    min: count ? histogram.minNonZeroValue / MICROS_PER_MS : 0,
-    mean: histogram.mean / MICROS_PER_MS,
-    p50: at(50),
-    p90: at(90),
-    p95: at(95),
-    p99: at(99),
-    p999: at(99.9),
-    max: histogram.maxValue / MICROS_PER_MS,
+    record,
+    histogram: newLatencyHistogram(),
+    statuses: {},
+    transportErrors: 0,
+    unexpected: 0,
+    requests: 0,
+    cutOff: 0,
   };
 }
 
-const nowMicros = (): number => Number(process.hrtime.bigint() / 1000n);
-
 export async function runInProcess(options: InProcessOptions): Promise<Result> {
-  const { settings } = options;
+  const { settings, signal } = options;
   const expectStatus = options.expectStatus ?? ((status: number) => status >= 200 && status < 300);
   const connections =
     settings.model === 'closed'
       ? (settings.concurrency ?? 10)
       : Math.max(1, Math.ceil((settings.ratePerSecond ?? 100) / 50));
-  const pool = new Pool(options.baseUrl, { connections, pipelining: 1 });
+  const origin = parseOrigin(options.baseUrl);
   const startedAt = new Date().toISOString();
   let sequence = 0;
 
-  const phase = async (seconds: number, record: boolean) => {
-    const histogram = newHistogram();
-    const statuses: Record<string, number> = {};
-    let transportErrors = 0;
-    let unexpected = 0;
-    let requests = 0;
-
-    const send = async (scheduledMicros: number) => {
-      const spec = options.request(sequence++);
-      try {
-        const response = await pool.request({
-          method: spec.method,
-          path: spec.path,
-          ...(spec.headers ? { headers: spec.headers } : {}),
-          ...(spec.body === undefined ? {} : { body: spec.body }),
-        });
-        await response.body.dump();
-        const latency = Math.max(1, nowMicros() - scheduledMicros);
-        if (!record) return;
-        requests++;
-        histogram.recordValue(latency);
-        statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
-        if (!expectStatus(response.statusCode)) unexpected++;
-      } catch {
-        if (record) transportErrors++;
+  let tally = newTally(false);
+  /** What the current phase does when a connection finishes a request. */
+  let onFree: (connection: HttpConnection, now: number) => void = () => {};
+  const done: Completion = (connection, status, now) => {
+    const t = tally;
+    if (t.record) {
+      if (status === TRANSPORT_ERROR) t.transportErrors++;
+      else {
+        t.requests++;
+        const micros = Math.round((now - connection.startedAt) * MICROS_PER_MS);
+        t.histogram.recordValue(micros < 1 ? 1 : Math.min(micros, HIGHEST_MICROS));
+        t.statuses[status] = (t.statuses[status] ?? 0) + 1;
+        if (!expectStatus(status)) t.unexpected++;
       }
-    };
-
-    const begin = nowMicros();
-    const end = begin + seconds * 1_000_000;
-    const cpuBefore = process.cpuUsage();
-    if (settings.model === 'closed') {
-      const worker = async () => {
-        while (nowMicros() < end && !options.signal?.aborted) await send(nowMicros());
-      };
-      await Promise.all(Array.from({ length: connections }, worker));
-    } else {
-      const intervalMicros = 1_000_000 / (settings.ratePerSecond ?? 100);
-      const inFlight = new Set<Promise<void>>();
-      for (let k = 0; !options.signal?.aborted; k++) {
-        const scheduled = begin + k * intervalMicros;
-        if (scheduled >= end) break;
-        const wait = scheduled - nowMicros();
-        if (wait > 1000) await new Promise((resolve) => setTimeout(resolve, wait / 1000));
-        const request = send(scheduled).finally(() => inFlight.delete(request));
-        inFlight.add(request);
-      }
-      await Promise.all(inFlight);
     }
-    const elapsedSeconds = (nowMicros() - begin) / 1_000_000;
+    onFree(connection, now);
+  };
+  const pool = Array.from({ length: connections }, () => new HttpConnection(origin, done));
+  const abandonAll = () => {
+    for (const connection of pool) connection.abandon();
+  };
+  signal?.addEventListener('abort', abandonAll);
+
+  /** Builds request number `sequence`; a spec that cannot be sent is a transport error. */
+  const next = (): Prepared | undefined => {
+    const spec = options.request(sequence++);
+    try {
+      return prepare(spec, origin.hostHeader);
+    } catch {
+      return undefined;
+    }
+  };
+
+  /** Set when the phase must stop sending: its requests got cut off after a stall. */
+  let stalled = false;
+  const stopSending = () => stalled || signal?.aborted === true;
+
+  const closedPhase = (endMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      let active = connections;
+      const finish = () => {
+        if (--active === 0) resolve();
+      };
+      const issue = (connection: HttpConnection, now: number) => {
+        if (now >= endMs || stopSending()) return finish();
+        let request: Prepared | undefined;
+        try {
+          request = next();
+        } catch (error) {
+          reject(error);
+          return finish();
+        }
+        if (request) connection.send(request, now);
+        else {
+          // Asynchronously, or a spec that always fails would recurse until the window ends.
+          connection.startedAt = now;
+          setImmediate(() => done(connection, TRANSPORT_ERROR, performance.now()));
+        }
+      };
+      onFree = issue;
+      const now = performance.now();
+      for (const connection of pool) issue(connection, now);
+    });
+
+  const openPhase = (beginMs: number, endMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      const intervalMs = 1000 / (settings.ratePerSecond ?? 100);
+      const idle: HttpConnection[] = [...pool];
+      // Requests due while every connection was busy wait here (as in a client pool's queue),
+      // their latency still counting from the scheduled start.
+      let queue: Array<{ request: Prepared; scheduled: number }> = [];
+      let queueHead = 0;
+      let scheduling = true;
+      const settleIfDone = () => {
+        if (!scheduling && queueHead === queue.length && idle.length === connections) resolve();
+      };
+      const dropQueue = () => {
+        // Never sent: count them as unanswered.
+        if (tally.record) {
+          tally.transportErrors += queue.length - queueHead;
+          if (stalled) tally.cutOff += queue.length - queueHead;
+        }
+        queue = [];
+        queueHead = 0;
+      };
+      onFree = (connection) => {
+        if (stopSending()) dropQueue();
+        if (queueHead < queue.length) {
+          const item = queue[queueHead] as { request: Prepared; scheduled: number };
+          queue[queueHead++] = undefined as never;
+          if (queueHead === queue.length) {
+            queue = [];
+            queueHead = 0;
+          }
+          connection.send(item.request, item.scheduled);
+          return;
+        }
+        idle.push(connection);
+        settleIfDone();
+      };
+      const schedule = async () => {
+        for (let k = 0; !stopSending(); k++) {
+          const scheduled = beginMs + k * intervalMs;
+          if (scheduled >= endMs) break;
+          const wait = scheduled - performance.now();
+          if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+          const request = next();
+          const connection = idle.pop();
+          if (!request) {
+            if (connection) {
+              connection.startedAt = scheduled;
+              setImmediate(() => done(connection, TRANSPORT_ERROR, performance.now()));
+            } else if (tally.record) tally.transportErrors++;
+          } else if (connection) connection.send(request, scheduled);
+          else queue.push({ request, scheduled });
+        }
+      };
+      schedule().then(
+        () => {
+          scheduling = false;
+          if (stopSending()) dropQueue();
+          settleIfDone();
+        },
+        (error: unknown) => {
+          scheduling = false;
+          dropQueue();
+          reject(error);
+        },
+      );
+    });
+
+  const phase = async (seconds: number, record: boolean) => {
+    tally = newTally(record);
+    stalled = false;
+    const cpuBefore = process.cpuUsage();
+    const openedBefore = pool.reduce((sum, connection) => sum + connection.opened, 0);
+    const begin = performance.now();
+    const end = begin + seconds * 1000;
+    // A stalled target must not hang the run: cut off what is still in flight long after the end.
+    const stall = setTimeout(
+      () => {
+        stalled = true;
+        for (const connection of pool) {
+          if (!connection.busy) continue;
+          if (tally.record) tally.cutOff++;
+          connection.abandon();
+        }
+      },
+      end - begin + DRAIN_TIMEOUT_MS,
+    );
+    try {
+      if (settings.model === 'closed') await closedPhase(end);
+      else await openPhase(begin, end);
+    } finally {
+      clearTimeout(stall);
+      onFree = () => {};
+    }
+    const elapsedSeconds = (performance.now() - begin) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     const cpuPercent = ((cpu.user + cpu.system) / 1_000_000 / elapsedSeconds) * 100;
-    return {
-      histogram,
-      statuses,
-      transportErrors,
-      unexpected,
-      requests,
-      elapsedSeconds,
-      cpuPercent,
-    };
+    const opened = pool.reduce((sum, connection) => sum + connection.opened, 0) - openedBefore;
+    return { ...tally, elapsedSeconds, cpuPercent, opened };
   };
 
   try {
     if (settings.warmupSeconds) await phase(settings.warmupSeconds, false);
     const measured = await phase(settings.durationSeconds, true);
-    const latency = summarize(measured.histogram);
+    const latency = summarizeMicros(measured.histogram);
+    const cpuPercent = Math.round(measured.cpuPercent);
+    // Generator saturation is judged by the sanity checks (src/stats/sanity.ts) from the meta.
+    const warnings: string[] = [];
+    if (measured.cutOff > 0) {
+      warnings.push(
+        `${measured.cutOff} requests unanswered ${DRAIN_TIMEOUT_MS / 1000} s after the window ` +
+          'were cut off (counted as transport errors)',
+      );
+    }
     return {
       engine: 'inprocess',
       scenario: options.scenario,
@@ -154,17 +700,20 @@ export async function runInProcess(options: InProcessOptions): Promise<Result> {
       errors: measured.transportErrors + measured.unexpected,
       failedChecks: measured.unexpected,
       statuses: measured.statuses,
-      ...(options.signal?.aborted ? { failure: String(options.signal.reason ?? 'aborted') } : {}),
-      warnings: [],
+      ...(signal?.aborted ? { failure: String(signal.reason ?? 'aborted') } : {}),
+      warnings,
       startedAt,
       meta: {
         connections,
         transportErrors: measured.transportErrors,
-        loadGeneratorCpuPercent: Math.round(measured.cpuPercent),
+        loadGeneratorCpuPercent: cpuPercent,
         elapsedSeconds: Number(measured.elapsedSeconds.toFixed(3)),
+        'inprocess.client': 'node:net HTTP/1.1, keep-alive, 1 request in flight per connection',
+        'inprocess.socketsOpened': measured.opened,
       },
     };
   } finally {
-    await pool.close();
+    signal?.removeEventListener('abort', abandonAll);
+    for (const connection of pool) connection.close();
   }
 }

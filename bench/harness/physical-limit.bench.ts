@@ -1,0 +1,77 @@
+/**
+ * The harness against the physical limit: wrk (C), the in-process engine and k6 against a
+ * trivial node:http target (`GET /health`), target and generator pinned to separate cores,
+ * interleaved over rounds. Goal: in-process engine ≥ 0.9× wrk's throughput. Reported, not
+ * asserted (a shared machine is too noisy for a hard gate).
+ *
+ *   pnpm vitest bench --run bench/harness              # 3 rounds × 10 s (+2 s warm-up) per engine
+ *   LAB_QUICK=1 pnpm vitest bench --run bench/harness  # 3 rounds × 2 s
+ *
+ * `LAB_ROUNDS` and `LAB_DURATION` (whole seconds) override rounds and measured seconds.
+ */
+import { test } from 'vitest';
+import { formatPhysicalLimit, runPhysicalLimit } from '../../src/load/baseline/physical-limit.ts';
+
+const quick = process.env.LAB_QUICK === '1';
+const GOAL = 0.9;
+
+function wholeNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${name} must be a whole number ≥ 1, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+const rounds = wholeNumber('LAB_ROUNDS', 3);
+const durationSeconds = wholeNumber('LAB_DURATION', quick ? 2 : 10);
+const warmupSeconds = quick ? 1 : 2;
+// k6 starts slowly; allow each run its warm-up, duration and a generous margin.
+const timeoutMs = rounds * 3 * (durationSeconds + warmupSeconds + 30) * 1000;
+
+test(
+  'physical limit: in-process engine and k6 vs wrk on a trivial node:http target',
+  async () => {
+    const report = await runPhysicalLimit({
+      rounds,
+      durationSeconds,
+      warmupSeconds,
+      concurrency: 16,
+      log: (line) => console.log(line),
+    });
+    const { meta } = report;
+    console.log(
+      `[harness] ${meta['machine.cpuModel']}, ${meta['machine.cores']} cores, node ${meta['node.version']}; ` +
+        (meta['pinning.enabled']
+          ? `target on CPU ${meta['target.cpus']}, generators on CPU ${meta['generator.cpus']}`
+          : `not pinned (${meta['pinning.reason']})`) +
+        `; 16 connections, ${rounds} rounds × ${durationSeconds} s (+${warmupSeconds} s warm-up)`,
+    );
+    for (const summary of report.engines) {
+      const ratio = summary.ratioToWrk === null ? 'n/a' : `${summary.ratioToWrk.toFixed(2)}×`;
+      console.log(
+        `[harness] ${summary.engine} ${Math.round(summary.throughput).toLocaleString('en-US')} rps, ` +
+          `ratio to wrk ${ratio}` +
+          (summary.generatorCpuPercent === null
+            ? ''
+            : `, generator CPU ${Math.round(summary.generatorCpuPercent)}%`),
+      );
+    }
+    console.log(formatPhysicalLimit(report));
+    for (const result of report.results) {
+      if (result.warnings.length === 0) continue;
+      console.log(
+        `[harness] ${result.engine} round ${Number(result.meta.round) + 1} warnings: ${result.warnings.join('; ')}`,
+      );
+    }
+    const inprocess = report.ratios.inprocess;
+    console.log(
+      inprocess === null || inprocess === undefined
+        ? '[harness] goal in-process ≥ 0.9× wrk: not measured'
+        : `[harness] goal in-process ≥ ${GOAL}× wrk: ${inprocess >= GOAL ? 'met' : 'missed'} (${inprocess.toFixed(2)}×)`,
+    );
+  },
+  timeoutMs,
+);

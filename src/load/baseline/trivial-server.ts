@@ -1,0 +1,51 @@
+import { createServer } from 'node:http';
+
+/**
+ * The physical-limit target: a node:http server that answers `GET /health` with
+ * `{"status":"ok"}` and does nothing else, so a load engine's throughput against it measures the
+ * engine (and the loopback), not a framework. Started as its own process:
+ *
+ *   PORT=3000 node src/load/baseline/trivial-server.ts
+ *
+ * `HOST` defaults to 127.0.0.1. SIGTERM/SIGINT close the listener and idle keep-alive
+ * connections, then exit 0.
+ */
+const BODY = Buffer.from('{"status":"ok"}');
+const HEADERS = {
+  'content-type': 'application/json',
+  'content-length': String(BODY.length),
+};
+const NOT_FOUND = Buffer.from('{"error":"not found"}');
+
+const server = createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/health') {
+    res.writeHead(200, HEADERS);
+    res.end(BODY);
+    return;
+  }
+  req.resume();
+  res.writeHead(404, { 'content-type': 'application/json', 'content-length': NOT_FOUND.length });
+  res.end(NOT_FOUND);
+});
+server.keepAliveTimeout = 60_000;
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '127.0.0.1';
+server.listen(port, host, () => {
+  console.log(`trivial server listening on http://${host}:${port}`);
+});
+
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`trivial server: ${signal}, closing`);
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  // Connections with a request in flight get a moment to finish, then go.
+  setTimeout(() => {
+    server.closeAllConnections();
+  }, 1000).unref();
+};
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));
