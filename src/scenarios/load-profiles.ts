@@ -7,5 +7,5 @@ import type { ScenarioLoad } from './types.ts';
  */
 export const CLOSED_10_VUS: ScenarioLoad = {
   quick: { model: 'closed', concurrency: 10, durationSeconds: 3, warmupSeconds: 1 },
-  full: { model: 'closed', concurrency: 10, durationSeconds: 20, warmupSeconds: 5 },
+  full: { model: 'closed', concurrency: 10, durationSeconds: 15, warmupSeconds: 5 },
 };
