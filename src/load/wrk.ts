@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, rmSync, statSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { trackDir, trackProcessGroup } from '../infra/guard.ts';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { trackDir } from '../infra/guard.ts';
 import { makeScratchDir } from '../infra/local/process.ts';
 import { pinnedCommand } from './pinning.ts';
+import { clockTicksPerSecond } from './proc-sampler.ts';
 import type { LatencySummary, LoadSettings, Result } from './result.ts';
+import { findTool, runTool, toolVersion } from './tool-process.ts';
 
 /**
  * wrk as a load engine: the C reference for what one generator core can push through a target
@@ -50,38 +51,11 @@ export const WRK_FIX =
   'install it with `apt-get install wrk` (Debian/Ubuntu) or `bash scripts/setup.sh`, or set ' +
   'WRK_BIN to a wrk binary';
 
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** wrk prints its version with `-v` (and exits 1): `wrk debian/4.1.0-3+b2 [epoll] …`. */
-function versionOf(file: string): string | undefined {
-  const out = spawnSync(file, ['-v'], { encoding: 'utf8', timeout: 10_000 });
-  return /^wrk (\S+)/m.exec(`${out.stdout ?? ''}${out.stderr ?? ''}`)?.[1];
-}
+const wrkVersionOf = (file: string): string | undefined => toolVersion(file, ['-v'], /^wrk (\S+)/m);
 
-/** `WRK_BIN` (never silently replaced), else the first `wrk` on PATH; the reason when none. */
 export function findWrk(env: NodeJS.ProcessEnv = process.env): WrkBinary | { reason: string } {
-  const explicit = env.WRK_BIN;
-  if (explicit) {
-    if (!executable(explicit)) return { reason: `WRK_BIN=${explicit} is not an executable file` };
-    const version = versionOf(explicit);
-    if (!version) return { reason: `WRK_BIN=${explicit} did not answer \`wrk -v\`` };
-    return { path: explicit, version };
-  }
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const file = join(dir, 'wrk');
-    if (!executable(file)) continue;
-    const version = versionOf(file);
-    if (version) return { path: file, version };
-  }
-  return { reason: 'wrk not found (WRK_BIN is unset and no wrk on PATH)' };
+  return findTool('wrk', 'WRK_BIN', wrkVersionOf, env);
 }
 
 /**
@@ -173,17 +147,6 @@ export function parseWrkOutput(stdout: string): WrkSummary | undefined {
   }
 }
 
-let clockTicks: number | undefined;
-/** Kernel clock ticks per second (USER_HZ), for /proc CPU times. */
-export function clockTicksPerSecond(): number {
-  if (clockTicks === undefined) {
-    const out = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
-    const value = Number(out.stdout?.trim());
-    clockTicks = out.status === 0 && value > 0 ? value : 100;
-  }
-  return clockTicks;
-}
-
 const EMPTY_LATENCY: LatencySummary = {
   count: 0,
   min: 0,
@@ -214,45 +177,7 @@ function baseResult(options: WrkOptions, startedAt: string): Result {
   };
 }
 
-const TAIL_BYTES = 16_384;
 const tail = (text: string, lines = 15) => text.trimEnd().split('\n').slice(-lines).join('\n');
-
-interface Exit {
-  code: number | string;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
-
-/** Runs wrk in its own process group, tracked by the cleanup watchdog. */
-async function spawnWrk(command: string, args: string[], timeoutMs: number): Promise<Exit> {
-  const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const tracked = child.pid === undefined ? undefined : trackProcessGroup(child.pid);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout = (stdout + chunk).slice(-TAIL_BYTES);
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-TAIL_BYTES);
-  });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      process.kill(-(child.pid as number), 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }, timeoutMs);
-  const code = await new Promise<number | string>((done) => {
-    child.once('error', (error) => done(error.message));
-    child.once('close', (exitCode, signal) => done(exitCode ?? signal ?? 'unknown'));
-  });
-  clearTimeout(timer);
-  tracked?.release();
-  return { code, stdout, stderr, timedOut };
-}
 
 function summarize(summary: WrkSummary): LatencySummary {
   const ms = (micros: number | undefined) => (micros ?? 0) / 1000;
@@ -333,7 +258,7 @@ export async function runWrk(options: WrkOptions): Promise<Result> {
   try {
     const run = (seconds: number) => {
       const { command, args } = pinnedCommand(wrk.path, argsFor(seconds), options.cpus);
-      return spawnWrk(command, args, timeoutMs);
+      return runTool(command, args, { timeoutMs });
     };
     if (settings.warmupSeconds) {
       // A separate, unrecorded run (wrk has no warm-up phase), in whole seconds.

@@ -6,6 +6,7 @@ import { fixtureOptionsFromEnv } from '../fixtures/options.ts';
 import type { ServerInstance } from '../infra/types.ts';
 import { findK6 } from '../load/k6/binary.ts';
 import { pinningPlan } from '../load/pinning.ts';
+import { findWrk } from '../load/wrk.ts';
 import type { Environment, InfraInfo, InfraNote, ServerInfo } from './types.ts';
 
 /**
@@ -92,11 +93,9 @@ function distro(): string | null {
   return match ? (match[1] ?? null) : null;
 }
 
-/** `wrk -v` prints `wrk 4.2.0 [epoll] …` and exits 1; null when wrk is not on PATH. */
 function wrkVersion(env: NodeJS.ProcessEnv): string | null {
-  const out = spawnSync('wrk', ['-v'], { encoding: 'utf8', timeout: 5000, env });
-  if (out.error) return null;
-  return /wrk\s+v?(\d+\.\d+\S*)/.exec(`${out.stdout}${out.stderr}`)?.[1] ?? null;
+  const found = findWrk(env);
+  return 'version' in found ? found.version : null;
 }
 
 function git(cwd: string, args: string[]): string | undefined {

@@ -23,8 +23,9 @@ import {
   pinningPlan,
   pinProcess,
 } from '../pinning.ts';
+import { clockTicksPerSecond } from '../proc-sampler.ts';
 import type { LoadSettings, Result } from '../result.ts';
-import { clockTicksPerSecond, runWrk } from '../wrk.ts';
+import { runWrk } from '../wrk.ts';
 
 /**
  * The harness measured against the physical limit: the in-process engine, k6 and wrk (C, the

@@ -1,7 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { containerRuntimeAnswers } from '../../infra/testcontainers.ts';
+import { findTool, toolVersion } from '../tool-process.ts';
 import { K6_IMAGE } from './container.ts';
 
 /** A k6 binary that answered `k6 version`. */
@@ -24,39 +22,12 @@ export const K6_FIX =
   'run `bash scripts/setup.sh` (builds k6 v2.2.0 from source with Go ≥ 1.25), or set K6_BIN ' +
   'to a k6 binary';
 
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function versionOf(file: string): string | undefined {
-  const out = spawnSync(file, ['version'], { encoding: 'utf8', timeout: 10_000 });
-  if (out.status !== 0) return undefined;
-  return /k6 v(\d+\.\d+\.\d+\S*)/.exec(out.stdout)?.[1];
-}
+const k6VersionOf = (file: string): string | undefined =>
+  toolVersion(file, ['version'], /k6 v(\d+\.\d+\.\d+\S*)/);
 
 /** Why `findK6()` found nothing, for the messages below. */
 function search(env: NodeJS.ProcessEnv): K6Binary | { reason: string } {
-  const explicit = env.K6_BIN;
-  if (explicit) {
-    // An explicit K6_BIN is never silently replaced by another k6 from PATH.
-    if (!executable(explicit)) return { reason: `K6_BIN=${explicit} is not an executable file` };
-    const version = versionOf(explicit);
-    if (!version) return { reason: `K6_BIN=${explicit} did not answer \`k6 version\`` };
-    return { path: explicit, version };
-  }
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const file = join(dir, 'k6');
-    if (!executable(file)) continue;
-    const version = versionOf(file);
-    if (version) return { path: file, version };
-  }
-  return { reason: 'k6 not found (K6_BIN is unset and no k6 on PATH)' };
+  return findTool('k6', 'K6_BIN', k6VersionOf, env);
 }
 
 /** The k6 binary from `K6_BIN`, else the first `k6` on PATH; undefined when there is none. */

@@ -1,14 +1,14 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { trackDir, trackProcessGroup } from '../../infra/guard.ts';
+import { trackDir } from '../../infra/guard.ts';
 import { makeScratchDir } from '../../infra/local/process.ts';
 import { parseCpuList } from '../../targets/launch.ts';
 import { REPO_ROOT } from '../../targets/registry.ts';
 import { pinnedCommand } from '../pinning.ts';
 import { startProcSampler } from '../proc-sampler.ts';
 import type { LoadSettings, Result } from '../result.ts';
+import { runTool } from '../tool-process.ts';
 import { K6_FIX, type K6Binary, type K6Runner, resolveK6 } from './binary.ts';
 import { containerPath, runK6Container } from './container.ts';
 import { parseK6Summary } from './summary.ts';
@@ -35,8 +35,6 @@ export interface K6RunOptions {
 
 /** k6's exit code when a threshold was crossed (here: a measured check failed). */
 export const K6_THRESHOLDS_FAILED = 99;
-
-const TAIL_BYTES = 16_384;
 
 /** The `-e` variables the scripts read for the load model (see k6/lib/options.js). */
 export function settingsEnv(settings: LoadSettings): Record<string, string> {
@@ -143,38 +141,18 @@ export async function runK6(options: K6RunOptions): Promise<Result> {
       );
     }
     const pinned = pinnedCommand(k6.path, args, options.cpus);
-    const child = spawn(pinned.command, pinned.args, {
+    // k6's own CPU use, for the "load generator saturated" sanity check.
+    let sampler: ReturnType<typeof startProcSampler> | undefined;
+    const run = await runTool(pinned.command, pinned.args, {
       cwd: REPO_ROOT,
       env: childEnv,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      timeoutMs,
+      onSpawn: (pid) => {
+        sampler = startProcSampler(pid);
+      },
     });
-    const tracked = child.pid === undefined ? undefined : trackProcessGroup(child.pid);
-    // k6's own CPU use, for the "load generator saturated" sanity check.
-    const sampler = child.pid === undefined ? undefined : startProcSampler(child.pid);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout = (stdout + chunk).slice(-TAIL_BYTES);
-    });
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-TAIL_BYTES);
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-(child.pid as number), 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, timeoutMs);
-    const exit = await new Promise<number | string>((done) => {
-      child.once('error', (error) => done(error.message));
-      child.once('close', (code, signal) => done(code ?? signal ?? 'unknown'));
-    });
-    clearTimeout(timer);
-    tracked?.release();
+    const { stdout, stderr, timedOut } = run;
+    const exit = run.code;
     const generatorCpu = sampler?.stop().cpuPercent.mean;
 
     const result = finish(
