@@ -309,7 +309,8 @@ describe('collector + finalizeRun', () => {
     expect(appended).toContain(md);
 
     expect(finalizeMessage(outcome, reports)).toBe(
-      `Reports: ${outcome.markdown.slice(reports.length + 1)}, ${outcome.json.slice(reports.length + 1)}`,
+      `Reports: ${outcome.markdown.slice(reports.length + 1)}, ${outcome.json.slice(reports.length + 1)}, ` +
+        `${outcome.json.slice(reports.length + 1).replace(/\.json$/, '.html')} (history: history/index.html)`,
     );
   });
 

@@ -13,6 +13,8 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { ProviderKind } from '../infra/types.ts';
 import { type RunRecord, reportsDir, runDirFor } from './collector.ts';
 import { captureEnvironment, mergeInfraNotes } from './environment.ts';
+import { addToHistory } from './history.ts';
+import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import {
   type Environment,
@@ -28,8 +30,9 @@ import {
  * A run's life: `beginRun()` (vitest globalSetup, bench mode) makes `<reports>/.run-<id>/`,
  * captures the environment into its `run.json` and sets LAB_RUN_ID for the workers; bench files
  * record into it (collector.ts); `finalizeRun()` (globalSetup teardown) merges everything into
- * `run-<timestamp>.json` + `.md`, copies them to `latest.*`, appends the Markdown to
- * `$GITHUB_STEP_SUMMARY`, and removes the run directory.
+ * `run-<timestamp>.json` + `.md` + `.html`, copies them to `latest.*`, adds the run to
+ * `history/` (history.ts), appends the Markdown to `$GITHUB_STEP_SUMMARY`, and removes the run
+ * directory.
  */
 const META_FILE = 'run.json';
 
@@ -100,6 +103,13 @@ export type FinalizeOutcome =
       markdown: string;
       latestJson: string;
       latestMarkdown: string;
+      /** The HTML report and its `latest.html` copy; null when it could not be rendered. */
+      html: string | null;
+      latestHtml: string | null;
+      /** `history/index.html` after adding this run; null when the history could not be updated. */
+      historyIndex: string | null;
+      /** What went wrong without stopping the JSON and Markdown reports (HTML, history). */
+      problems: string[];
       /** The step summary file appended to, when there was one. */
       stepSummary: string | null;
       report: RunReport;
@@ -227,7 +237,7 @@ function reportBase(dir: string, startedAt: string): string {
   const stamp = timestampId(new Date(Number.isNaN(Date.parse(startedAt)) ? Date.now() : startedAt));
   for (let n = 1; ; n++) {
     const base = join(dir, n === 1 ? `run-${stamp}` : `run-${stamp}-${n}`);
-    if (!existsSync(`${base}.json`) && !existsSync(`${base}.md`)) return base;
+    if (!['json', 'md', 'html'].some((ext) => existsSync(`${base}.${ext}`))) return base;
   }
 }
 
@@ -252,13 +262,46 @@ export function finalizeRun(runDir: string, options: FinalizeOptions = {}): Fina
   const latestMarkdown = join(dir, 'latest.md');
   copyFileSync(json, latestJson);
   copyFileSync(markdown, latestMarkdown);
+  // The HTML report and the history are extras: a problem with them (chart.js missing, a full
+  // disk) is reported, and the JSON and Markdown above stay written.
+  const problems: string[] = [];
+  let html: string | null = `${base}.html`;
+  let latestHtml: string | null = join(dir, 'latest.html');
+  try {
+    writeFileSync(html, renderHtml(report));
+    copyFileSync(html, latestHtml);
+  } catch (error) {
+    problems.push(`HTML report not written: ${(error as Error).message}`);
+    html = null;
+    latestHtml = null;
+  }
+  let historyIndex: string | null = null;
+  try {
+    const added = addToHistory(json, dir);
+    historyIndex = added.index;
+    if (html) problems.push(...added.problems);
+  } catch (error) {
+    problems.push(`history not updated: ${(error as Error).message}`);
+  }
   const stepSummary =
     options.stepSummary === undefined
       ? process.env.GITHUB_STEP_SUMMARY?.trim() || null
       : options.stepSummary;
   if (stepSummary) appendFileSync(stepSummary, `\n${text}`);
   if (!options.keepRunDir) rmSync(runDir, { recursive: true, force: true });
-  return { written: true, json, markdown, latestJson, latestMarkdown, stepSummary, report };
+  return {
+    written: true,
+    json,
+    markdown,
+    latestJson,
+    latestMarkdown,
+    html,
+    latestHtml,
+    historyIndex,
+    problems,
+    stepSummary,
+    report,
+  };
 }
 
 /** The line the globalSetup prints: `Reports: reports/run-….md, reports/run-….json`. */
@@ -268,5 +311,8 @@ export function finalizeMessage(outcome: FinalizeOutcome, cwd: string = process.
     const path = relative(cwd, file);
     return path && !path.startsWith('..') && !isAbsolute(path) ? path : file;
   };
-  return `Reports: ${rel(outcome.markdown)}, ${rel(outcome.json)}`;
+  const problems = outcome.problems.map((p) => `\n  ${p}`).join('');
+  const html = outcome.html ? `, ${rel(outcome.html)}` : '';
+  const history = outcome.historyIndex ? ` (history: ${rel(outcome.historyIndex)})` : '';
+  return `Reports: ${rel(outcome.markdown)}, ${rel(outcome.json)}${html}${history}${problems}`;
 }

@@ -1,7 +1,7 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { type LatencyHistogram, newLatencyHistogram, summarizeMicros } from '../histogram.ts';
-import type { LatencySummary, LoadSettings, Result } from '../result.ts';
+import type { LoadSettings, Result } from '../result.ts';
 
 /**
  * In-process HTTP load engine: quick runs and a cross-check for k6. Latency is recorded in
