@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { REPO_ROOT } from '../targets/registry.ts';
+import { compareCommand, METRICS } from './compare.ts';
+import { formatDoctor, runDoctor } from './doctor.ts';
+import { CliError, EXIT } from './errors.ts';
+import { formatListing, listing } from './list.ts';
+import { reportCommand } from './report.ts';
+import { runCommand } from './run.ts';
+
+/**
+ * `pnpm lab <command>` — the lab outside vitest:
+ *
+ *   doctor                  what this machine has (infra, k6, wrk, taskset, Chromium) and the fixes
+ *   list                    scenarios, targets, data layers and variants
+ *   run                     measure a scenario × target selection, writing the usual reports
+ *   report <results.json>   rebuild the Markdown and HTML of a run
+ *   compare <base> <head>   deltas with significance; exit 1 on a regression (CI gate)
+ *
+ * Exit codes: 0 ok, 1 regression / missing requirement / failed measurement, 2 wrong arguments
+ * or input files (see errors.ts). User errors print one line on stderr, never a stack trace.
+ */
+const out = (text: string) => {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+};
+const err = (line: string) => {
+  process.stderr.write(`${line}\n`);
+};
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function version(): string {
+  try {
+    return (
+      JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }
+    ).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function program(setExit: (code: number) => void): Command {
+  const lab = new Command('lab')
+    .description(
+      'Backend Benchmark Lab: check the machine, list, run, report and compare benchmarks.',
+    )
+    .version(version())
+    .exitOverride()
+    // Commander's own usage errors read like ours: `lab: unknown command 'bench'`.
+    .configureOutput({
+      outputError: (text, write) => write(text.replace(/^error: /, 'lab: ')),
+    })
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok; 1 regression (compare), missing requirement (doctor, run) or failed\n' +
+        'measurement (run); 2 wrong arguments or unreadable results file.',
+    );
+
+  lab
+    .command('doctor')
+    .description(
+      'what infra (Docker/testcontainers, local binaries, external URLs), k6, wrk, taskset and Chromium are available and how each will be used',
+    )
+    .action(async () => {
+      const checks = await runDoctor();
+      out(formatDoctor(checks));
+      setExit(checks.some((c) => c.status === 'missing') ? EXIT.failed : EXIT.ok);
+    });
+
+  lab
+    .command('list')
+    .description('scenarios, targets, data layers and variants')
+    .option('--json', 'machine-readable output')
+    .action((options: { json?: boolean }) => {
+      out(options.json ? JSON.stringify(listing(), null, 2) : formatListing());
+      setExit(EXIT.ok);
+    });
+
+  lab
+    .command('run')
+    .description(
+      'measure a scenario × target selection outside vitest (progress bar + ETA), writing the same reports',
+    )
+    .option(
+      '-s, --scenario <names>',
+      'scenarios by id or number, comma-separated (default: every HTTP scenario)',
+      collect,
+    )
+    .option('-t, --target <names>', 'targets, comma-separated (default: all)', collect)
+    .addOption(
+      new Option('-e, --engine <engine>', 'load engine (default: LAB_ENGINE, else k6)').choices([
+        'k6',
+        'inprocess',
+      ]),
+    )
+    .option('-r, --rounds <n>', 'rounds per target (LAB_ROUNDS; default 1 quick, 2 full)')
+    .option('-d, --duration <seconds>', 'measured seconds per run (LAB_DURATION)')
+    .option('-w, --warmup <seconds>', 'warm-up seconds per run (default: the scenario’s)')
+    .option('-q, --quick', 'short runs (LAB_QUICK=1)')
+    .addOption(new Option('--model <model>', 'load model (LAB_MODEL)').choices(['closed', 'open']))
+    .option('--rate <rps>', 'open model: requests per second offered (LAB_RATE)')
+    .option('--vus <n>', 'closed model: connections (LAB_VUS)')
+    .option('-o, --out <dir>', 'reports directory (default: LAB_REPORTS_DIR, else reports/)')
+    .action(async (options) => {
+      setExit(await runCommand(options, { out, err }));
+    });
+
+  lab
+    .command('report')
+    .description('rebuild the Markdown and HTML reports from a results JSON')
+    .argument('<results.json>', 'a run report (reports/run-….json or reports/latest.json)')
+    .option('-o, --out <dir>', 'write into this directory (default: next to the JSON)')
+    .action(async (file: string, options: { out?: string }) => {
+      setExit(await reportCommand(file, options, { out, err }));
+    });
+
+  lab
+    .command('compare')
+    .description(
+      'compare two runs per scenario × target with significance; exit 1 on a regression beyond the threshold',
+    )
+    .argument('<base.json>', 'the reference run (e.g. main)')
+    .argument('<head.json>', 'the run under test (e.g. a pull request)')
+    .option('--threshold <fraction>', 'smallest slowdown that is a regression: 0.05 or 5%', '0.05')
+    .option('--confidence <level>', 'confidence level of the intervals', '0.95')
+    .addOption(
+      new Option(
+        '--metric <metric>',
+        'one metric for every row (default: per engine and model)',
+      ).choices([...METRICS]),
+    )
+    .option('--html <file>', 'also write the head run’s HTML report with the comparison')
+    .option('--out <file>', 'also write the Markdown to a file')
+    .action(async (base: string, head: string, options) => {
+      setExit(await compareCommand(base, head, options, { out, err }));
+    });
+
+  return lab;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  try {
+    await program((c) => {
+      code = c;
+    }).parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander printed its message already (help, version, or the usage error).
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof CliError) {
+      err(`lab: ${error.message}`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    err(`lab: unexpected error: ${message.split('\n')[0]}`);
+    if (process.env.LAB_DEBUG === '1' && error instanceof Error && error.stack) err(error.stack);
+    else err('lab: set LAB_DEBUG=1 for the stack trace.');
+    return EXIT.failed;
+  }
+}
+
+// pnpm passes `--` through when called as `pnpm lab -- …`; it is not an argument.
+const args = process.argv.slice(2);
+if (args[0] === '--') args.shift();
+process.exit(await main(args));

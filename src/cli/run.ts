@@ -1,0 +1,300 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InfraUnavailableError } from '../infra/errors.ts';
+import { type Lab, startLab } from '../infra/lab.ts';
+import { disposeSpec, type ProviderSpec, selectProvider } from '../infra/select-provider.ts';
+import {
+  defaultRounds,
+  type HttpEngine,
+  runHttpScenario,
+  scenarioSettings,
+} from '../load/http-scenario.ts';
+import { k6Availability } from '../load/k6/binary.ts';
+import type { LoadSettings, Result } from '../load/result.ts';
+import { createCollector } from '../report/collector.ts';
+import {
+  beginRun,
+  type FinalizeOutcome,
+  finalizeMessage,
+  finalizeRun,
+  type RunHandle,
+} from '../report/run-report.ts';
+import type { ScenarioDefinition } from '../scenarios/index.ts';
+import { EXIT, setupError, usageError } from './errors.ts';
+import { writeHtml } from './html.ts';
+import { clock, Progress } from './progress.ts';
+import { requireBuilt, selectScenarios, selectTargets, splitList } from './select.ts';
+
+/**
+ * `lab run`: a scenario × target selection outside vitest, the way the basic suites run it —
+ * one lab (own PostgreSQL + Redis, seeded) per scenario, every target started, pinned and
+ * conformance-checked, rounds in rotated order — recorded into a run directory and finalized
+ * into the same `run-<timestamp>.json` / `.md` (and `.html`) as `pnpm bench`.
+ *
+ * Options map onto the LAB_* variables the suites read (so the report's environment records
+ * them): --quick LAB_QUICK=1, --rounds LAB_ROUNDS, --duration LAB_DURATION, --model LAB_MODEL,
+ * --rate LAB_RATE, --vus LAB_VUS. --warmup overrides the warm-up seconds directly (each result
+ * records its settings).
+ *
+ * Ctrl-C: the first one writes a report of what was measured so far and exits 130; servers and
+ * targets are process groups tracked by the cleanup watchdog, which removes them when this
+ * process is gone. A second Ctrl-C exits at once.
+ */
+export interface RunCommandOptions {
+  scenario?: string[];
+  target?: string[];
+  engine?: string;
+  rounds?: string;
+  duration?: string;
+  warmup?: string;
+  quick?: boolean;
+  model?: string;
+  rate?: string;
+  vus?: string;
+  out?: string;
+}
+
+export interface RunIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+function positiveInteger(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n > 0)) {
+    throw usageError(`--${name} must be a positive integer, got ${JSON.stringify(value)}.`);
+  }
+  return n;
+}
+
+function positiveNumber(
+  name: string,
+  value: string | undefined,
+  allowZero = false,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(Number.isFinite(n) && (allowZero ? n >= 0 : n > 0)) || value.trim() === '') {
+    throw usageError(
+      `--${name} must be a number ${allowZero ? '≥ 0' : '> 0'} (seconds or requests/s), got ${JSON.stringify(value)}.`,
+    );
+  }
+  return n;
+}
+
+function loadText(s: LoadSettings): string {
+  const load =
+    s.model === 'closed'
+      ? `closed model, ${s.concurrency ?? '?'} connections`
+      : `open model, ${s.ratePerSecond ?? '?'} req/s`;
+  return `${load}, ${s.durationSeconds} s${s.warmupSeconds ? ` after ${s.warmupSeconds} s warm-up` : ''}`;
+}
+
+interface Plan {
+  scenario: ScenarioDefinition;
+  settings: LoadSettings;
+  rounds: number;
+}
+
+function describeResultProblem(r: Result): string | undefined {
+  const what = `${r.scenario}/${r.target} round ${Number(r.meta.round ?? 0) + 1}`;
+  if (r.failure) return `${what}: failed: ${r.failure.split('\n')[0]}`;
+  if (r.failedChecks > 0 || r.errors > 0) {
+    return `${what}: ${r.failedChecks} failed checks, ${r.errors} errors of ${r.requests} requests`;
+  }
+  return undefined;
+}
+
+export async function runCommand(options: RunCommandOptions, io: RunIo): Promise<number> {
+  const env = io.env ?? process.env;
+  const engineName = options.engine ?? env.LAB_ENGINE ?? 'k6';
+  if (engineName !== 'k6' && engineName !== 'inprocess') {
+    throw usageError(`--engine must be k6 or inprocess, got ${JSON.stringify(engineName)}.`);
+  }
+  const engine: HttpEngine = engineName;
+  const scenarios = selectScenarios(splitList(options.scenario), engine);
+  const targets = selectTargets(splitList(options.target));
+  const rounds = positiveInteger('rounds', options.rounds);
+  const duration = positiveNumber('duration', options.duration);
+  const warmup = positiveNumber('warmup', options.warmup, true);
+  const rate = positiveNumber('rate', options.rate);
+  const vus = positiveInteger('vus', options.vus);
+  if (options.model !== undefined && options.model !== 'closed' && options.model !== 'open') {
+    throw usageError(`--model must be closed or open, got ${JSON.stringify(options.model)}.`);
+  }
+
+  // The suites' own variables: the report's environment records them.
+  if (options.quick) env.LAB_QUICK = '1';
+  if (rounds !== undefined) env.LAB_ROUNDS = String(rounds);
+  if (duration !== undefined) env.LAB_DURATION = String(duration);
+  if (options.model !== undefined) env.LAB_MODEL = options.model;
+  if (rate !== undefined) env.LAB_RATE = String(rate);
+  if (vus !== undefined) env.LAB_VUS = String(vus);
+  env.LAB_ENGINE = engine;
+  env.LAB_TARGETS = targets.map((t) => t.name).join(',');
+
+  let plans: Plan[];
+  try {
+    plans = scenarios.map((scenario) => {
+      const settings = scenarioSettings(scenario, env);
+      if (warmup !== undefined) settings.warmupSeconds = warmup;
+      return { scenario, settings, rounds: defaultRounds(env) };
+    });
+  } catch (error) {
+    // An invalid LAB_* value from the environment.
+    throw usageError((error as Error).message);
+  }
+  requireBuilt(targets);
+  if (engine === 'k6') {
+    const k6 = await k6Availability(env);
+    if (!k6.available) {
+      throw setupError(
+        `k6 is not available: ${k6.reason}. Fix: ${k6.fix} — or measure with --engine inprocess.`,
+      );
+    }
+  }
+  const reportsDir = options.out ? resolve(options.out) : undefined;
+
+  const planned = plans.flatMap((p) =>
+    Array<number>(p.rounds * targets.length).fill(
+      (p.settings.warmupSeconds ?? 0) + p.settings.durationSeconds,
+    ),
+  );
+  const plannedSeconds = planned.reduce((s, x) => s + x, 0);
+  io.out(
+    `lab run: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} × ${targets.length} target${targets.length === 1 ? '' : 's'} ` +
+      `(${targets.map((t) => t.name).join(', ')}), engine ${engine}, ${planned.length} measurement${planned.length === 1 ? '' : 's'}, ` +
+      `${clock(plannedSeconds)} of load plus start-ups`,
+  );
+  for (const p of plans) {
+    io.out(
+      `  ${p.scenario.id}: ${p.rounds} round${p.rounds === 1 ? '' : 's'}, ${loadText(p.settings)}`,
+    );
+  }
+
+  let spec: ProviderSpec | undefined;
+  let run: RunHandle | undefined;
+  let progress: Progress | undefined;
+  let finished = false;
+  const finalize = (): FinalizeOutcome | undefined => {
+    if (!run || finished) return undefined;
+    finished = true;
+    return finalizeRun(run.runDir, reportsDir ? { reportsDir } : {});
+  };
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    progress?.stop();
+    io.err(
+      `\nlab run: ${signal}: writing a report of what was measured so far; servers and targets are removed by the cleanup watchdog.`,
+    );
+    try {
+      const outcome = finalize();
+      if (outcome) io.err(finalizeMessage(outcome));
+    } catch (error) {
+      io.err(`Reports: could not be written (${(error as Error).message})`);
+    }
+    if (spec) disposeSpec(spec);
+    process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const problems: string[] = [];
+  try {
+    try {
+      spec = await selectProvider({ env });
+    } catch (error) {
+      if (error instanceof InfraUnavailableError) {
+        throw setupError(`${error.message}\n(\`pnpm lab doctor\` shows what this machine has.)`);
+      }
+      throw error;
+    }
+    run = beginRun({
+      env,
+      provider: { kind: spec.kind, tried: spec.tried },
+      ...(reportsDir ? { reportsDir } : {}),
+    });
+    const collector = createCollector(run.runDir);
+    progress = new Progress({ planned });
+    for (const plan of plans) {
+      const { scenario } = plan;
+      const suite = `lab run ${scenario.id}`;
+      const fixtures = [...new Set(['users', ...scenario.fixtures])];
+      progress.status(
+        `${scenario.id}: starting PostgreSQL + Redis, seeding ${fixtures.join(', ')}`,
+      );
+      let lab: Lab | undefined;
+      try {
+        lab = await startLab({ fixtures, spec });
+        collector.noteInfra(lab, { suite });
+        progress.status(`${scenario.id}: starting ${targets.map((t) => t.name).join(', ')}`);
+        const activeProgress = progress;
+        const results = await runHttpScenario({
+          scenario,
+          targets: targets.map((t) => t.name),
+          lab,
+          engine,
+          rounds: plan.rounds,
+          settings: plan.settings,
+          log: (line) => activeProgress.log(line),
+          onResult: (result) => {
+            collector.recordResult(result, { suite });
+            activeProgress.tick();
+          },
+        });
+        for (const result of results) {
+          const problem = describeResultProblem(result);
+          if (problem) problems.push(problem);
+        }
+      } catch (error) {
+        if (error instanceof InfraUnavailableError) throw setupError(error.message);
+        const message = (error as Error).message ?? String(error);
+        problems.push(`${scenario.id}: ${message.split('\n')[0]}`);
+        progress.log(`[${scenario.id}] FAILED: ${message}`);
+      } finally {
+        await lab?.stop();
+      }
+    }
+    progress.stop();
+    const outcome = finalize();
+    if (outcome) {
+      io.out(finalizeMessage(outcome));
+      if (outcome.written) {
+        const html = outcome.json.replace(/\.json$/, '.html');
+        if (existsSync(html)) io.out(`HTML: ${html}`);
+        else {
+          try {
+            const written = await writeHtml(html, outcome.report);
+            io.out(written.written ? `HTML: ${html}` : `HTML: not written — ${written.reason}`);
+          } catch (error) {
+            io.err(`HTML: not written — ${(error as Error).message}`);
+          }
+        }
+      }
+    }
+  } finally {
+    progress?.stop();
+    // An error ended the run early: keep what was measured.
+    if (run && !finished) {
+      try {
+        const outcome = finalize();
+        if (outcome) io.err(finalizeMessage(outcome));
+      } catch (error) {
+        io.err(`Reports: could not be written (${(error as Error).message})`);
+      }
+    }
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (spec) disposeSpec(spec);
+  }
+  if (problems.length > 0) {
+    io.err(`lab run: ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
+    for (const p of problems) io.err(`  - ${p}`);
+    return EXIT.failed;
+  }
+  return EXIT.ok;
+}
