@@ -4,10 +4,12 @@
 #
 #   bash scripts/setup.sh            # install what is missing
 #   SETUP_SKIP_K6=1 bash scripts/setup.sh   # skip building k6 (tests do not need it yet)
+#   SETUP_SKIP_PROMETHEUS=1 bash scripts/setup.sh   # skip the optional Debian prometheus
 #
 # Installs: Node >= 22.22 (npm package node@24) when `node` is older, pnpm 12, Debian packages
-# postgresql (fallback server binaries; the default ones come from npm), redis-server, wrk, and
-# k6 built from source with Go >= 1.25.
+# postgresql (fallback server binaries; the default ones come from npm), redis-server, wrk,
+# optionally prometheus (a real Prometheus for test/metrics-prometheus.test.ts), and k6 built
+# from source with Go >= 1.25.
 set -euo pipefail
 
 K6_VERSION="${K6_VERSION:-v2.2.0}"
@@ -77,6 +79,46 @@ else
   # The Debian packages start system services on install; the lab never uses them.
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   say "installed ${missing[*]}"
+fi
+
+# --- Chromium ---------------------------------------------------------------------------------
+# test/report-html.test.ts opens the HTML report in Debian's headless chromium through
+# playwright-core, which never downloads a browser of its own (LAB_CHROMIUM: another binary).
+if dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q 'install ok installed'; then
+  say "chromium: ok"
+else
+  command -v apt-get >/dev/null 2>&1 ||
+    fail "missing chromium and no apt-get: install Chromium and set LAB_CHROMIUM to its binary"
+  say "installing chromium (headless browser for the HTML report test)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  say "installed chromium"
+fi
+
+# --- Prometheus (optional) --------------------------------------------------------------------
+# Only test/metrics-prometheus.test.ts uses it (a real Prometheus scraping a target started with
+# LAB_METRICS=1; skipped without it), so a failure here is a warning, never an error. The package
+# starts a system Prometheus on :9090: stopped and disabled, the lab runs its own throwaway ones.
+if [ -n "${SETUP_SKIP_PROMETHEUS:-}" ]; then
+  say "prometheus: skipped (SETUP_SKIP_PROMETHEUS set)"
+elif command -v prometheus >/dev/null 2>&1; then
+  say "$(prometheus --version 2>&1 | head -n1): ok"
+elif ! command -v apt-get >/dev/null 2>&1; then
+  say "prometheus: not installed (optional; no apt-get): test/metrics-prometheus.test.ts will skip"
+else
+  say "installing prometheus (optional)"
+  if { as_root apt-get update -qq &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }; then
+    if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+      as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
+    elif [ -x /etc/init.d/prometheus ]; then
+      as_root /etc/init.d/prometheus stop >/dev/null 2>&1 || true
+      as_root update-rc.d prometheus disable >/dev/null 2>&1 || true
+    fi
+    say "$(prometheus --version 2>&1 | head -n1): installed (system service stopped)"
+  else
+    say "WARNING: could not install prometheus (optional): test/metrics-prometheus.test.ts will skip"
+  fi
 fi
 
 # --- k6 ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { PortInUseError, withPortRetry } from '../infra/ports.ts';
 import { allowedCpus, pinnedCommand } from '../load/pinning.ts';
 import { waitForGroupGone } from '../load/proc-sampler.ts';
 import { getTarget, REPO_ROOT, type TargetDefinition } from './registry.ts';
+import { announceScrapeTarget } from './scrape-discovery.ts';
 
 export interface TargetEnv {
   DATABASE_URL: string;
@@ -153,6 +154,18 @@ export async function startTarget(
           );
         }
       }
+      // LAB_METRICS=1 with LAB_PROMETHEUS_SD_DIR: tell Prometheus (monitoring/) where it runs.
+      let announcement: ReturnType<typeof announceScrapeTarget>;
+      try {
+        announcement = announceScrapeTarget(definition.name, url, {
+          ...process.env,
+          ...env,
+          ...options.extraEnv,
+        });
+      } catch (error) {
+        await stopServer(server, 'SIGKILL');
+        throw error;
+      }
       return {
         definition,
         url,
@@ -161,6 +174,7 @@ export async function startTarget(
         exited: server.exited,
         logTail: () => logTail(logFile),
         async stop(graceMs = 5000) {
+          announcement?.withdraw();
           let graceful = true;
           const timer = setTimeout(() => {
             graceful = false;

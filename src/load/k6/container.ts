@@ -24,18 +24,21 @@ export function containerPath(repoRelative: string): string {
 
 /**
  * Runs `k6 <args>` in the container; `scratchDir` is mounted at the same path so SUMMARY_FILE
- * works unchanged. Resolves when the container has exited (a one-shot startup).
+ * works unchanged. Resolves when the container has exited (a one-shot startup). `env` is k6's
+ * environment in the container (the Prometheus remote-write settings, when on).
  */
 export async function runK6Container(
   args: readonly string[],
   scratchDir: string,
   timeoutMs: number,
+  env: Record<string, string> = {},
 ): Promise<ContainerRun> {
   const { GenericContainer, Wait } = await import('testcontainers');
   // The image runs as an unprivileged user: it must be able to write the summary.
   chmodSync(scratchDir, 0o777);
   const container = new GenericContainer(K6_IMAGE)
     .withNetworkMode('host')
+    .withEnvironment(env)
     .withCopyDirectoriesToContainer([
       { source: join(REPO_ROOT, 'k6'), target: containerPath('k6') },
       { source: join(REPO_ROOT, 'src/contract'), target: containerPath('src/contract') },

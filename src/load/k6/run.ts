@@ -51,6 +51,53 @@ export function settingsEnv(settings: LoadSettings): Record<string, string> {
   return env;
 }
 
+/** k6 arguments and environment for Prometheus remote write (monitoring/README.md). */
+export interface RemoteWrite {
+  args: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * With `LAB_K6_PROMETHEUS_RW_URL` set, k6 also pushes its metrics to that Prometheus remote-write
+ * endpoint (`--out experimental-prometheus-rw`), every series tagged with the lab's target and
+ * scenario. The runner gives k6 no K6_* variable of the caller (they would override the scripts'
+ * load options), except the output's own `K6_PROMETHEUS_RW_*` ones, which pass through.
+ */
+export function prometheusRemoteWrite(
+  env: NodeJS.ProcessEnv,
+  tags: { target: string; scenario: string; variant?: string },
+): RemoteWrite | undefined {
+  const url = env.LAB_K6_PROMETHEUS_RW_URL;
+  if (!url) return undefined;
+  if (!/^https?:\/\/[^/]/.test(url)) {
+    throw new Error(
+      `LAB_K6_PROMETHEUS_RW_URL=${JSON.stringify(url)} is not an http(s) URL (e.g. http://127.0.0.1:9090/api/v1/write)`,
+    );
+  }
+  const own = Object.entries(env).filter(
+    (entry): entry is [string, string] =>
+      entry[0].startsWith('K6_PROMETHEUS_RW_') && entry[1] !== undefined,
+  );
+  return {
+    args: [
+      '--out',
+      'experimental-prometheus-rw',
+      ...[
+        `lab_target=${tags.target}`,
+        `lab_scenario=${tags.scenario}`,
+        ...(tags.variant ? [`lab_variant=${tags.variant}`] : []),
+      ].flatMap((tag) => ['--tag', tag]),
+    ],
+    env: {
+      // Percentiles the dashboard charts, pushed often enough for runs of a few seconds.
+      K6_PROMETHEUS_RW_TREND_STATS: 'p(50),p(95),p(99),max',
+      K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s',
+      ...Object.fromEntries(own),
+      K6_PROMETHEUS_RW_SERVER_URL: url,
+    },
+  };
+}
+
 function emptyResult(options: K6RunOptions, startedAt: string, failure: string): Result {
   return {
     engine: 'k6',
@@ -99,6 +146,13 @@ export async function runK6(options: K6RunOptions): Promise<Result> {
     );
   }
 
+  let remoteWrite: RemoteWrite | undefined;
+  try {
+    remoteWrite = prometheusRemoteWrite(process.env, options);
+  } catch (error) {
+    return emptyResult(options, startedAt, (error as Error).message);
+  }
+
   const dir = makeScratchDir('k6');
   const trackedDir = trackDir(dir);
   const summaryFile = join(dir, 'summary.json');
@@ -116,19 +170,22 @@ export async function runK6(options: K6RunOptions): Promise<Result> {
     // __ENV holds exactly the -e variables: runs do not depend on the caller's environment.
     '--include-system-env-vars=false',
     ...Object.entries(variables).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
+    ...(remoteWrite?.args ?? []),
     k6.kind === 'container' ? containerPath(options.script) : script,
   ];
-  // K6_* variables (K6_VUS, K6_DURATION…) would override the script's options: never pass them.
-  const childEnv = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('K6_')),
-  );
+  // K6_* variables (K6_VUS, K6_DURATION…) would override the script's options: never pass them
+  // (remote write's own settings excepted, see prometheusRemoteWrite).
+  const childEnv = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('K6_'))),
+    ...remoteWrite?.env,
+  };
   const { settings } = options;
   const timeoutMs =
     options.timeoutMs ?? ((settings.warmupSeconds ?? 0) + settings.durationSeconds) * 1000 + 60_000;
 
   try {
     if (k6.kind === 'container') {
-      const run = await runK6Container(args, dir, timeoutMs);
+      const run = await runK6Container(args, dir, timeoutMs, remoteWrite?.env);
       return finish(
         options,
         startedAt,
@@ -196,6 +253,10 @@ function finish(
     'k6.script': options.script,
     'k6.exitCode': typeof exit === 'number' ? exit : String(exit),
     'k6.cpus': options.cpus ?? null,
+    // Pushing metrics costs the generator CPU: the report says when a run did.
+    ...(process.env.LAB_K6_PROMETHEUS_RW_URL
+      ? { 'k6.prometheusRemoteWrite': process.env.LAB_K6_PROMETHEUS_RW_URL }
+      : {}),
   };
   if (!existsSync(summaryFile)) {
     const why = timedOut ? `timed out after ${timeoutMs} ms` : `exited (${exit})`;

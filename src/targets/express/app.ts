@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import { pgUsers } from '../../data/pg/users.ts';
 import type { TargetConfig } from '../shared/config.ts';
 import { installedVersion, targetMeta } from '../shared/meta.ts';
+import { mountExpressMetrics, targetMetrics } from '../shared/metrics.ts';
 import { RequestLog } from '../shared/request-log.ts';
 import { upstreamClient } from '../shared/upstream-client.ts';
 import type { AppDeps } from './deps.ts';
@@ -24,6 +25,8 @@ export function buildApp(deps: AppDeps): Express {
 
   const app = express();
   app.disable('x-powered-by');
+  // LAB_METRICS=1 only; first, so its timer covers every other middleware.
+  if (config.metrics) mountExpressMetrics(app, targetMetrics(meta));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

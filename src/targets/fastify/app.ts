@@ -3,6 +3,7 @@ import { pgUsers, type UsersRepository } from '../../data/pg/users.ts';
 import type { TargetConfig } from '../shared/config.ts';
 import { JSON_BODY_LIMIT_BYTES } from '../shared/config.ts';
 import { installedVersion, targetMeta } from '../shared/meta.ts';
+import { mountFastifyMetrics, targetMetrics } from '../shared/metrics.ts';
 import { RequestLog } from '../shared/request-log.ts';
 import { upstreamClient } from '../shared/upstream-client.ts';
 import { installErrorHandlers } from './errors.ts';
@@ -42,6 +43,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     dataLayer: 'pg',
     dbPool: config.dbPool,
   });
+  // LAB_METRICS=1 only; before the routes, so its hook applies to all of them.
+  if (config.metrics) mountFastifyMetrics(app, targetMetrics(meta));
 
   app.get('/health', { schema: { response: { 200: healthSchema } } }, async () => ({
     status: 'ok',

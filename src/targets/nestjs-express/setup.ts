@@ -6,6 +6,7 @@ import { json } from 'express';
 import type { NestTargetSetup } from '../nestjs/bootstrap.ts';
 import { JSON_BODY_LIMIT_BYTES } from '../shared/config.ts';
 import { HttpError } from '../shared/errors.ts';
+import { mountExpressMetrics } from '../shared/metrics.ts';
 import { BusboyMultipartSource } from './busboy-multipart.source.ts';
 
 /** body-parser reads an empty JSON body as `{}`; the contract (like Fastify) calls it invalid. */
@@ -18,13 +19,15 @@ export const nestExpressSetup: NestTargetSetup = {
   target: 'nestjs-express',
   adapter: 'express',
   multipart: BusboyMultipartSource,
-  async create(module) {
+  async create(module, _config, metrics) {
     const app = await NestFactory.create<NestExpressApplication>(module, new ExpressAdapter(), {
       logger: ['error', 'fatal'],
       abortOnError: false,
       // Nest's default JSON parser stops at 100 kB and rejects non-object JSON as a syntax error.
       bodyParser: false,
     });
+    // LAB_METRICS=1 only; before the body parser, so its timer covers parsing too.
+    if (metrics) mountExpressMetrics(app.getHttpAdapter().getInstance(), metrics);
     // Plain express.json: Nest's useBodyParser() reserves `verify` for its rawBody option.
     app.use(json({ limit: JSON_BODY_LIMIT_BYTES, strict: false, verify: rejectEmptyBody }));
     return app;

@@ -6,6 +6,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { NestTargetSetup } from '../nestjs/bootstrap.ts';
 import { JSON_BODY_LIMIT_BYTES } from '../shared/config.ts';
 import { HttpError } from '../shared/errors.ts';
+import { mountFastifyMetrics } from '../shared/metrics.ts';
 import { FastifyMultipartSource } from './fastify-multipart.source.ts';
 
 /** NestJS on Fastify: used by main.ts and by the in-process micro-benchmarks. */
@@ -13,7 +14,7 @@ export const nestFastifySetup: NestTargetSetup = {
   target: 'nestjs-fastify',
   adapter: 'fastify',
   multipart: FastifyMultipartSource,
-  async create(module, config) {
+  async create(module, config, metrics) {
     const app = await NestFactory.create<NestFastifyApplication>(
       module,
       new FastifyAdapter({
@@ -29,6 +30,8 @@ export const nestFastifySetup: NestTargetSetup = {
       }),
       { logger: ['error', 'fatal'], abortOnError: false },
     );
+    // LAB_METRICS=1 only; before Nest registers its routes, so the hook applies to all of them.
+    if (metrics) mountFastifyMetrics(app.getHttpAdapter().getInstance(), metrics);
     await app.register(multipart, { limits: { fileSize: config.uploadLimitBytes + 1 } });
     return app;
   },

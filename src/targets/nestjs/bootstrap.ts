@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication, Type } from '@nestjs/common';
 import { configOrExit, type TargetConfig } from '../shared/config.ts';
 import { installedVersion, targetMeta } from '../shared/meta.ts';
+import { type TargetMetrics, targetMetrics } from '../shared/metrics.ts';
 import { AppModule } from './app.module.ts';
 import type { MultipartSource } from './upload/multipart-source.ts';
 
@@ -9,10 +10,14 @@ export interface NestTargetSetup {
   target: string;
   adapter: 'express' | 'fastify';
   multipart: Type<MultipartSource>;
-  /** Creates the application on the target's adapter (body parsers, plugins included). */
+  /**
+   * Creates the application on the target's adapter (body parsers, plugins included). With
+   * `metrics` (LAB_METRICS=1), mounts them on the adapter's instance before anything else.
+   */
   create(
     module: ReturnType<typeof AppModule.forRoot>,
     config: TargetConfig,
+    metrics: TargetMetrics | undefined,
   ): Promise<INestApplication>;
 }
 
@@ -33,7 +38,11 @@ export function createNestApp(
     dataLayer: 'pg',
     dbPool: config.dbPool,
   });
-  return setup.create(AppModule.forRoot({ config, meta, multipart: setup.multipart }), config);
+  return setup.create(
+    AppModule.forRoot({ config, meta, multipart: setup.multipart }),
+    config,
+    config.metrics ? targetMetrics(meta) : undefined,
+  );
 }
 
 /** Shared entry logic: config, app creation, listen, graceful SIGTERM (docs/contract.md). */

@@ -1,3 +1,5 @@
+import { metricsEnabled } from './metrics.ts';
+
 /**
  * Target configuration from the environment (docs/contract.md, "Process"). Every target reads it
  * the same way so that pool sizes and limits are identical across frameworks.
@@ -11,6 +13,8 @@ export interface TargetConfig {
   dbPool: number;
   authSecret: string;
   uploadLimitBytes: number;
+  /** `LAB_METRICS=1`: Prometheus metrics on `GET /metrics` (shared/metrics.ts), else nothing. */
+  metrics: boolean;
 }
 
 /** JSON bodies above this get 413 in every target. */
@@ -53,6 +57,7 @@ export function readTargetConfig(env: NodeJS.ProcessEnv = process.env): TargetCo
     dbPool: integer(env, 'LAB_DB_POOL', 10, 1, 1000),
     authSecret: env.LAB_AUTH_SECRET || 'lab-secret',
     uploadLimitBytes: integer(env, 'LAB_UPLOAD_LIMIT_BYTES', 10 * 1024 * 1024, 1, 2 ** 31 - 1),
+    metrics: metricsEnabled(env),
   };
 }
 
