@@ -87,7 +87,10 @@ afterAll(() => {
 
 describe('benchmark suites end to end', () => {
   it('runs 01 through k6 and the 09 verdict, and writes a loadable report', async () => {
-    const child = startBench(['bench/basic/01', 'bench/db-advanced/09'], 'bench-e2e');
+    const child = startBench(
+      ['bench/basic/01', 'bench/db-advanced/09-pagination.bench'],
+      'bench-e2e',
+    );
     const { code, output } = await child.done;
     expect(code, output).toBe(0);
     expect(output).toMatch(/\[lab\] 2\/2 done/);

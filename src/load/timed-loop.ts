@@ -17,6 +17,8 @@ export interface TimedLoopOptions {
   concurrency?: number;
   /** Operation number `i` (warm-up operations get negative numbers). */
   operation: (i: number) => Promise<void>;
+  /** Untimed preparation before operation `i` (e.g. emptying a table for the next insert). */
+  prepare?: (i: number) => Promise<void>;
   meta?: Result['meta'];
 }
 
@@ -24,7 +26,10 @@ export async function runTimedLoop(options: TimedLoopOptions): Promise<Result> {
   const concurrency = options.concurrency ?? 1;
   const warmup = options.warmupOperations ?? 0;
   const startedAt = new Date().toISOString();
-  for (let i = 1; i <= warmup; i++) await options.operation(-i);
+  for (let i = 1; i <= warmup; i++) {
+    await options.prepare?.(-i);
+    await options.operation(-i);
+  }
 
   const histogram = newLatencyHistogram();
   let next = 0;
@@ -32,6 +37,7 @@ export async function runTimedLoop(options: TimedLoopOptions): Promise<Result> {
   const worker = async () => {
     while (next < options.operations && failure === undefined) {
       const i = next++;
+      await options.prepare?.(i);
       const began = performance.now();
       try {
         await options.operation(i);

@@ -1,0 +1,137 @@
+/**
+ * Scenario 12: writing 1,000 rows (LAB_QUICK: 200) into bulk_items on every data layer.
+ * Individual inserts (one transaction each) against the batch strategies each layer has (ORM
+ * batch, multi-row VALUES, and on raw pg UNNEST and COPY); individual updates against one bulk
+ * UPDATE. Asserted: multi-row VALUES, UNNEST, COPY and the bulk update are ≥2× faster on the
+ * median. The ORM batch is reported and only asserted not to be slower: what it sends differs
+ * per layer (raw pg: the same INSERTs in one transaction, which with fsync off saves little).
+ *
+ *   pnpm vitest bench --run bench/db-advanced/12        (LAB_LAYERS=pg to narrow)
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import {
+  type DataLayer,
+  layersFromEnv,
+  type NewBulkItem,
+  openDataLayer,
+} from '../../src/data/index.ts';
+import { useLab } from '../../src/infra/vitest.ts';
+import { compareVariants } from '../../src/load/variant-compare.ts';
+import { noteInfra } from '../../src/report/collector.ts';
+import { isQuick } from '../../src/scenarios/index.ts';
+import type { Verdict } from '../../src/stats/index.ts';
+
+const SUITE = 'bench/db-advanced/12-bulk';
+const SCENARIO = '12-db-bulk-operations';
+const ROWS = isQuick() ? 200 : 1000;
+// Each measured operation writes ROWS rows: few operations per round are plenty.
+const OPERATIONS = { quick: 3, full: 5 };
+const WARMUP = { quick: 1, full: 2 };
+const lab = useLab({ fixtures: ['bulk'] });
+let admin: pg.Client;
+beforeAll(async () => {
+  noteInfra(lab, { suite: SUITE });
+  admin = new pg.Client({ connectionString: lab.pg.url });
+  await admin.connect();
+});
+afterAll(async () => {
+  await admin?.end();
+});
+
+const items = (batch: string): NewBulkItem[] =>
+  Array.from({ length: ROWS }, (_, i) => ({
+    sku: `${batch}-${i}`,
+    name: `Bulk item ${i}`,
+    quantity: i % 100,
+    price: `${(i % 500) + 0.99}`,
+  }));
+/** Untimed: an empty table before every insert, a fresh batch of rows before every update. */
+const empty = async () => {
+  await admin.query('TRUNCATE bulk_items RESTART IDENTITY');
+};
+
+for (const name of layersFromEnv()) {
+  describe(name, () => {
+    let layer: DataLayer;
+    beforeAll(async () => {
+      layer = await openDataLayer(name, { databaseUrl: lab.pg.url, poolSize: 10 });
+    });
+    afterAll(async () => {
+      await layer?.close();
+    });
+    const individual = {
+      target: name,
+      variant: 'individual',
+      prepare: empty,
+      operation: async (i: number, r: number) => {
+        await layer.bulkInsert('individual', items(`ind-${r}-${i}`));
+      },
+    };
+    for (const strategy of ['orm-batch', 'multi-values', 'unnest', 'copy'] as const) {
+      const asserted = strategy !== 'orm-batch';
+      const title = asserted ? '≥2× faster than' : 'not slower than';
+      test(`${strategy} inserts are ${title} individual inserts`, async (context) => {
+        if (!layer.bulkInsertStrategies.includes(strategy)) {
+          context.skip(`${name} has no ${strategy} strategy (raw SQL: pg only)`);
+        }
+        await compareVariants({
+          suite: SUITE,
+          scenario: SCENARIO,
+          a: {
+            target: name,
+            variant: strategy,
+            prepare: empty,
+            operation: async (i, r) => {
+              await layer.bulkInsert(strategy, items(`${strategy}-${r}-${i}`));
+            },
+          },
+          b: individual,
+          ...(asserted
+            ? { minRatio: 2 }
+            : { expected: ['faster', 'no-difference', 'inconclusive'] as Verdict[] }),
+          operations: OPERATIONS,
+          warmup: WARMUP,
+          claim: `${name}: ${strategy} insert of ${ROWS} rows ${title} individual inserts`,
+          meta: { rows: ROWS, pool: 10, ...layer.settings },
+        });
+      });
+    }
+    test('one bulk update is ≥2× faster than individual updates', async () => {
+      const seeded = async (i: number, r: number) => {
+        await empty();
+        await layer.bulkInsert('multi-values', items(`upd-${r}-${i}`));
+      };
+      const updates = (i: number, r: number) =>
+        items(`upd-${r}-${i}`).map((item, k) => ({
+          sku: item.sku,
+          quantity: item.quantity + k + 1,
+        }));
+      await compareVariants({
+        suite: SUITE,
+        scenario: SCENARIO,
+        a: {
+          target: name,
+          variant: 'bulk-update',
+          prepare: seeded,
+          operation: async (i, r) => {
+            await layer.bulkUpdate('bulk', updates(i, r));
+          },
+        },
+        b: {
+          target: name,
+          variant: 'individual-update',
+          prepare: seeded,
+          operation: async (i, r) => {
+            await layer.bulkUpdate('individual', updates(i, r));
+          },
+        },
+        minRatio: 2,
+        operations: OPERATIONS,
+        warmup: WARMUP,
+        claim: `${name}: one bulk UPDATE of ${ROWS} rows ≥2× faster than individual updates`,
+        meta: { rows: ROWS, pool: 10, ...layer.settings },
+      });
+    });
+  });
+}

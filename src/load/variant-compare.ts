@@ -1,0 +1,89 @@
+import { recordComparison, recordResult } from '../report/collector.ts';
+import { isQuick } from '../scenarios/index.ts';
+import {
+  assertVerdict,
+  type Comparison,
+  compareInterleaved,
+  describeComparison,
+  type Metric,
+  type Verdict,
+} from '../stats/index.ts';
+import { runTimedLoop } from './timed-loop.ts';
+
+/**
+ * Two variants of one in-process operation (offset vs cursor, lazy vs eager…) measured in
+ * interleaved rounds of timed loops, recorded in the run report, and the expected verdict
+ * asserted with the statistics module: the shared body of the db-advanced suites.
+ */
+export interface VariantSide {
+  /** Result target, e.g. `typeorm`. */
+  target: string;
+  variant: string;
+  operation: (i: number, round: number) => Promise<void>;
+  prepare?: (i: number, round: number) => Promise<void>;
+}
+
+export interface VariantComparisonOptions {
+  suite: string;
+  scenario: string;
+  a: VariantSide;
+  b: VariantSide;
+  metric?: Metric;
+  minRatio?: number;
+  equivalenceMargin?: number;
+  /** Verdicts that pass; default `['faster']` (A faster than B). */
+  expected?: Verdict[];
+  claim: string;
+  operations?: { quick: number; full: number };
+  warmup?: { quick: number; full: number };
+  meta?: Record<string, string | number | boolean | null>;
+}
+
+export async function compareVariants(options: VariantComparisonOptions): Promise<Comparison> {
+  const quick = isQuick();
+  const operations = (options.operations ?? { quick: 30, full: 200 })[quick ? 'quick' : 'full'];
+  const warmupOperations = (options.warmup ?? { quick: 5, full: 20 })[quick ? 'quick' : 'full'];
+  const run = (side: VariantSide) => (round: number) =>
+    runTimedLoop({
+      scenario: options.scenario,
+      target: side.target,
+      variant: side.variant,
+      operations,
+      warmupOperations,
+      operation: (i) => side.operation(Math.abs(i), round),
+      ...(side.prepare
+        ? { prepare: (i: number) => side.prepare?.(Math.abs(i), round) ?? Promise.resolve() }
+        : {}),
+      ...(options.meta ? { meta: options.meta } : {}),
+    });
+  const comparison = await compareInterleaved({
+    runA: run(options.a),
+    runB: run(options.b),
+    metric: options.metric ?? 'median',
+    minRounds: 5,
+    maxRounds: quick ? 8 : 20,
+    labels: {
+      a: `${options.a.target} ${options.a.variant}`,
+      b: `${options.b.target} ${options.b.variant}`,
+    },
+    ...(options.minRatio !== undefined ? { minRatio: options.minRatio } : {}),
+    ...(options.equivalenceMargin !== undefined
+      ? { equivalenceMargin: options.equivalenceMargin }
+      : {}),
+  });
+  for (const result of [...comparison.results.a, ...comparison.results.b]) {
+    recordResult(result, { suite: options.suite });
+  }
+  const expected = options.expected ?? ['faster'];
+  recordComparison(comparison, {
+    suite: options.suite,
+    scenario: options.scenario,
+    claim: { expected, description: options.claim },
+  });
+  console.log(`[${options.scenario}] ${options.claim}: ${describeComparison(comparison)}`);
+  return assertVerdict(
+    comparison,
+    expected,
+    `(${options.claim}) to be ${expected.join(' or ')} vs`,
+  );
+}
