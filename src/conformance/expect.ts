@@ -9,6 +9,7 @@ export class CheckFailed extends Error {}
 export type ErrorCode =
   | 'invalid_json'
   | 'validation_failed'
+  | 'invalid_cursor'
   | 'unauthorized'
   | 'not_found'
   | 'conflict'

@@ -1,13 +1,14 @@
 import { loadUpstreamPayload } from '../contract/index.ts';
 import type { CheckContext } from './checks/context.ts';
-import { CHECKS } from './checks/index.ts';
+import { dbState } from './checks/db.ts';
+import { CHECKS, DB_CHECKS } from './checks/index.ts';
 import { CheckFailed } from './expect.ts';
 import { RequestFailedError, TargetClient } from './http.ts';
 import { type CheckResult, ConformanceError, type ConformanceReport } from './report.ts';
 import { contractValidators } from './schemas.ts';
 import { makeTokens } from './tokens.ts';
 
-export { CHECKS } from './checks/index.ts';
+export { CHECKS, DB_CHECKS } from './checks/index.ts';
 export {
   type CheckResult,
   ConformanceError,
@@ -24,6 +25,18 @@ export interface VerifyOptions {
   timeoutMs?: number;
   /** What `GET /external` must return. Default: the lab upstream stub's fixed payload. */
   upstreamPayload?: unknown;
+  /**
+   * Also run the `db.*` checks of the scenario 09–13 endpoints (off by default: only targets
+   * with a scenario data layer serve `/db/*`). `databaseUrl` is the target's database: the
+   * checks read it as their oracle and count statements there (`pg_stat_statements`), so no
+   * other session may use it meanwhile. They write (unique skus, stock of product 10) and
+   * restore nothing: reset the database afterwards when that matters.
+   */
+  db?: {
+    databaseUrl: string;
+    /** Run the db checks alone (for servers that serve nothing but `/db/*`, `/meta`, `/health`). */
+    only?: boolean;
+  };
 }
 
 /**
@@ -46,10 +59,12 @@ export async function verifyTarget(
       upstreamPayload: options.upstreamPayload ?? loadUpstreamPayload(),
     },
     tokens: await makeTokens(authSecret),
+    ...(options.db ? { db: dbState(options.db.databaseUrl) } : {}),
   };
+  const checks = options.db ? [...(options.db.only ? [] : CHECKS), ...DB_CHECKS] : CHECKS;
   const results: CheckResult[] = [];
   try {
-    for (const check of CHECKS) {
+    for (const check of checks) {
       const { id, description } = check;
       try {
         await check.run(ctx);

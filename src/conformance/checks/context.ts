@@ -17,6 +17,15 @@ export interface ResolvedOptions {
   upstreamPayload: unknown;
 }
 
+/** What the db checks share (verifyTarget's `db` option). */
+export interface DbCheckState {
+  databaseUrl: string;
+  /** Unique per verifier run: the prefix of every sku the checks insert. */
+  runId: string;
+  /** `GET /meta`'s `dataLayer`, once db.meta.data-layer has read it. */
+  dataLayer?: string;
+}
+
 /** What checks share: the client, the contract, and facts earlier checks learnt. */
 export interface CheckContext {
   client: TargetClient;
@@ -27,6 +36,8 @@ export interface CheckContext {
   listedUsers?: User[];
   /** The user users.create.ok created. */
   createdUser?: User;
+  /** Present when the db group (scenarios 09–13) runs. */
+  db?: DbCheckState;
 }
 
 export interface Check {

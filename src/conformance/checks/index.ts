@@ -22,3 +22,4 @@ export const CHECKS: readonly Check[] = [
 ];
 
 export type { Check, CheckContext } from './context.ts';
+export { DB_CHECKS } from './db.ts';
