@@ -158,6 +158,10 @@ describe('lab list', () => {
       'fastify',
       'nestjs-express',
       'nestjs-fastify',
+      'fastify+typeorm',
+      'fastify+mikroorm',
+      'nestjs-fastify+typeorm',
+      'nestjs-fastify+mikroorm',
     ]);
   });
 });
@@ -175,7 +179,7 @@ describe('lab run: names', () => {
     const out = await lab(['run', '--scenario', '01', '--target', 'fastify,koa']);
     expectOneLineError(
       out,
-      /^lab: Unknown target "koa"\. Valid targets: express, fastify, nestjs-express, nestjs-fastify\.$/,
+      /^lab: Unknown target "koa"\. Valid targets: express, fastify, nestjs-express, nestjs-fastify, fastify\+typeorm, fastify\+mikroorm, nestjs-fastify\+typeorm, nestjs-fastify\+mikroorm\.$/,
     );
   });
 

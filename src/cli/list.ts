@@ -11,6 +11,8 @@ import { targetBuilt } from './select.ts';
 /** What each data layer of the registry is. New layers (ORMs, scenarios 10–13) add a line. */
 const DATA_LAYERS: Record<string, string> = {
   pg: 'raw node-postgres (`pg`), hand-written SQL, pool of LAB_DB_POOL (default 10)',
+  typeorm: 'TypeORM (EntitySchema, repositories, QueryBuilder) behind /db/… (LAB_DATA_LAYER)',
+  mikroorm: 'MikroORM (defineEntity, forked EntityManager) behind /db/… (LAB_DATA_LAYER)',
 };
 
 /**

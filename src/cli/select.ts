@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HttpEngine } from '../load/http-scenario.ts';
 import { SCENARIOS, type ScenarioDefinition } from '../scenarios/index.ts';
-import { REPO_ROOT, TARGETS, type TargetDefinition } from '../targets/registry.ts';
+import {
+  frameworkTargets,
+  REPO_ROOT,
+  TARGETS,
+  type TargetDefinition,
+} from '../targets/registry.ts';
 import { setupError, usageError } from './errors.ts';
 
 /** Comma- or space-separated names, repeated options merged: `01,03` `--scenario 1 --scenario 3`. */
@@ -66,9 +71,9 @@ export function selectScenarios(
   return chosen;
 }
 
-/** Targets by name; default all. Unknown names list the valid ones. */
+/** Targets by name; default the framework targets (raw pg). Unknown names list the valid ones. */
 export function selectTargets(names: readonly string[]): TargetDefinition[] {
-  if (names.length === 0) return [...TARGETS];
+  if (names.length === 0) return frameworkTargets();
   const valid = TARGETS.map((t) => t.name);
   const unknown = names.filter((n) => !valid.includes(n));
   if (unknown.length > 0) {

@@ -2,7 +2,7 @@ import { beforeAll, expect, test } from 'vitest';
 import { useLab } from '../infra/vitest.ts';
 import { noteInfra, recordResult } from '../report/collector.ts';
 import { getScenario } from '../scenarios/index.ts';
-import { targetNames } from '../targets/registry.ts';
+import { frameworkTargetNames, targetNames } from '../targets/registry.ts';
 import {
   defaultRounds,
   type HttpEngine,
@@ -78,7 +78,7 @@ function engineFromEnv(env: NodeJS.ProcessEnv = process.env): HttpEngine {
 /** `LAB_TARGETS=a,b` selects targets; unknown names list the valid ones. */
 export function targetsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
   const all = targetNames();
-  if (!env.LAB_TARGETS) return all;
+  if (!env.LAB_TARGETS) return frameworkTargetNames();
   const chosen = env.LAB_TARGETS.split(',')
     .map((name) => name.trim())
     .filter(Boolean);

@@ -113,6 +113,7 @@ export async function startTarget(
         env: {
           ...process.env,
           ...env,
+          ...definition.env,
           ...options.extraEnv,
           PORT: String(port),
           HOST: '127.0.0.1',
@@ -160,6 +161,7 @@ export async function startTarget(
         announcement = announceScrapeTarget(definition.name, url, {
           ...process.env,
           ...env,
+          ...definition.env,
           ...options.extraEnv,
         });
       } catch (error) {

@@ -107,7 +107,7 @@ async function initNest(target: string, setupExport: string, config: TargetConfi
 
 const FACTORIES: Record<string, Factory> = {
   async express(config) {
-    const target = buildExpressTarget(config);
+    const target = await buildExpressTarget(config);
     return { inject: injectInto(target.app), close: () => target.close() };
   },
   async fastify(config) {

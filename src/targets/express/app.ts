@@ -1,10 +1,12 @@
 import express, { type Express } from 'express';
+import { openDataLayer } from '../../data/index.ts';
 import { pgUsers } from '../../data/pg/users.ts';
 import type { TargetConfig } from '../shared/config.ts';
-import { installedVersion, targetMeta } from '../shared/meta.ts';
+import { installedVersion, targetMeta, targetNameFor } from '../shared/meta.ts';
 import { mountExpressMetrics, targetMetrics } from '../shared/metrics.ts';
 import { RequestLog } from '../shared/request-log.ts';
 import { upstreamClient } from '../shared/upstream-client.ts';
+import { dbRoutes } from './db.ts';
 import type { AppDeps } from './deps.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { bearerAuth, jsonBody, requestLogger } from './middleware.ts';
@@ -13,13 +15,13 @@ import { echoBody, userRoutes } from './users.ts';
 
 /** The Express app of the contract; no listening here, so it can be exercised in-process. */
 export function buildApp(deps: AppDeps): Express {
-  const { config, upstream, log } = deps;
+  const { config, upstream, log, layer } = deps;
   const meta = targetMeta({
-    target: 'express',
+    target: targetNameFor('express', layer.name),
     framework: 'express',
     frameworkVersion: installedVersion('express'),
     adapter: null,
-    dataLayer: 'pg',
+    dataLayer: layer.name,
     dbPool: config.dbPool,
   });
 
@@ -45,6 +47,7 @@ export function buildApp(deps: AppDeps): Express {
     res.json({ subject: res.locals.subject as string, logged: log.size });
   });
   app.post('/upload', uploadHandler(config.uploadLimitBytes));
+  dbRoutes(app, layer);
 
   app.use(notFound);
   app.use(errorHandler);
@@ -58,17 +61,26 @@ export interface ExpressTarget {
 }
 
 /**
- * The target as main.ts runs it: real pg pool and upstream client, both sized by LAB_DB_POOL.
- * Not listening: main.ts wraps it in an HTTP server, the micro-benchmarks inject requests.
+ * The target as main.ts runs it: real pg pool, the LAB_DATA_LAYER data layer and the upstream
+ * client, all sized by LAB_DB_POOL. Not listening: main.ts wraps it in an HTTP server, the
+ * micro-benchmarks inject requests.
  */
-export function buildTarget(config: TargetConfig): ExpressTarget {
+export async function buildTarget(config: TargetConfig): Promise<ExpressTarget> {
   const users = pgUsers(config.databaseUrl, config.dbPool);
   const upstream = upstreamClient(config.upstreamUrl, config.dbPool);
-  const app = buildApp({ config, users, upstream, log: new RequestLog() });
-  return {
-    app,
-    async close() {
-      await Promise.allSettled([users.close(), upstream.close()]);
-    },
+  let layer: Awaited<ReturnType<typeof openDataLayer>> | undefined;
+  const close = async () => {
+    await Promise.allSettled([users.close(), upstream.close(), layer?.close()]);
   };
+  try {
+    layer = await openDataLayer(config.dataLayer, {
+      databaseUrl: config.databaseUrl,
+      poolSize: config.dbPool,
+    });
+    const app = buildApp({ config, users, layer, upstream, log: new RequestLog() });
+    return { app, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

@@ -1,4 +1,5 @@
 import type { UsersRepository } from '../../data/pg/users.ts';
+import type { DataLayer } from '../../data/types.ts';
 import type { TargetConfig } from '../shared/config.ts';
 import type { RequestLog } from '../shared/request-log.ts';
 import type { upstreamClient } from '../shared/upstream-client.ts';
@@ -7,6 +8,8 @@ import type { upstreamClient } from '../shared/upstream-client.ts';
 export interface AppDeps {
   config: TargetConfig;
   users: UsersRepository;
+  /** The scenario 09–13 data layer behind `/db/…` (LAB_DATA_LAYER). */
+  layer: DataLayer;
   upstream: ReturnType<typeof upstreamClient>;
   log: RequestLog;
 }

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { dataHttpError } from '../../data/http/db-routes.ts';
 import { WWW_AUTHENTICATE } from '../shared/auth.ts';
 import { HttpError } from '../shared/errors.ts';
 
@@ -22,6 +23,8 @@ function fromBodyParser(type: unknown): HttpError | undefined {
 
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  const data = dataHttpError(error);
+  if (data) return data;
   const mapped = fromBodyParser((error as { type?: unknown } | null)?.type);
   if (mapped) return mapped;
   // Unexpected by definition: worth a line on stderr (never happens on the benchmark paths).

@@ -3,7 +3,14 @@ import { configOrExit } from '../shared/config.ts';
 import { buildTarget } from './app.ts';
 
 const config = configOrExit();
-const target = buildTarget(config);
+let target: Awaited<ReturnType<typeof buildTarget>>;
+try {
+  target = await buildTarget(config);
+} catch (error) {
+  // One line, like a configuration error (e.g. the ORM could not connect).
+  process.stderr.write(`express target: ${(error as Error).message}\n`);
+  process.exit(1);
+}
 
 const server = createServer(target.app);
 server.on('error', (error) => {

@@ -1,11 +1,14 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { openDataLayer } from '../../data/index.ts';
 import { pgUsers, type UsersRepository } from '../../data/pg/users.ts';
+import type { DataLayer } from '../../data/types.ts';
 import type { TargetConfig } from '../shared/config.ts';
 import { JSON_BODY_LIMIT_BYTES } from '../shared/config.ts';
-import { installedVersion, targetMeta } from '../shared/meta.ts';
+import { installedVersion, targetMeta, targetNameFor } from '../shared/meta.ts';
 import { mountFastifyMetrics, targetMetrics } from '../shared/metrics.ts';
 import { RequestLog } from '../shared/request-log.ts';
 import { upstreamClient } from '../shared/upstream-client.ts';
+import { dbRoutes } from './db.ts';
 import { installErrorHandlers } from './errors.ts';
 import { requireBody } from './hooks.ts';
 import { protectedRoutes } from './protected.ts';
@@ -18,13 +21,15 @@ import { installValidators } from './validation.ts';
 export interface AppDeps {
   config: TargetConfig;
   users: UsersRepository;
+  /** The scenario 09–13 data layer behind `/db/…` (LAB_DATA_LAYER). */
+  layer: DataLayer;
   upstream: ReturnType<typeof upstreamClient>;
   log: RequestLog;
 }
 
 /** The Fastify app of the contract; not listening, so it can be exercised with inject(). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, users, upstream, log } = deps;
+  const { config, users, layer, upstream, log } = deps;
   const app = Fastify({
     logger: false, // no per-request output: this is a benchmark target
     bodyLimit: JSON_BODY_LIMIT_BYTES,
@@ -36,11 +41,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
 
   const meta = targetMeta({
-    target: 'fastify',
+    target: targetNameFor('fastify', layer.name),
     framework: 'fastify',
     frameworkVersion: installedVersion('fastify'),
     adapter: null,
-    dataLayer: 'pg',
+    dataLayer: layer.name,
     dbPool: config.dbPool,
   });
   // LAB_METRICS=1 only; before the routes, so its hook applies to all of them.
@@ -64,23 +69,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(usersRoutes, { users });
   await app.register(protectedRoutes, { log, secret: config.authSecret });
   await app.register(uploadRoutes, { limit: config.uploadLimitBytes });
+  await app.register(dbRoutes, { layer });
   return app;
 }
 
 /**
- * The target as main.ts runs it: real pg pool and upstream client (both sized by LAB_DB_POOL),
- * closed by `app.close()` after in-flight requests. Not listening: main.ts listens, the
- * micro-benchmarks call inject().
+ * The target as main.ts runs it: real pg pool, the LAB_DATA_LAYER data layer and the upstream
+ * client (all sized by LAB_DB_POOL), closed by `app.close()` after in-flight requests. Not
+ * listening: main.ts listens, the micro-benchmarks call inject().
  */
 export async function buildTarget(config: TargetConfig): Promise<FastifyInstance> {
   const users = pgUsers(config.databaseUrl, config.dbPool);
   const upstream = upstreamClient(config.upstreamUrl, config.dbPool);
+  let layer: DataLayer | undefined;
   const closeDeps = async () => {
-    await Promise.allSettled([users.close(), upstream.close()]);
+    await Promise.allSettled([users.close(), upstream.close(), layer?.close()]);
   };
   let app: FastifyInstance;
   try {
-    app = await buildApp({ config, users, upstream, log: new RequestLog() });
+    layer = await openDataLayer(config.dataLayer, {
+      databaseUrl: config.databaseUrl,
+      poolSize: config.dbPool,
+    });
+    app = await buildApp({ config, users, layer, upstream, log: new RequestLog() });
   } catch (error) {
     await closeDeps();
     throw error;

@@ -1,5 +1,6 @@
 import { finished } from 'node:stream/promises';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { dataHttpError } from '../../data/http/db-routes.ts';
 import { WWW_AUTHENTICATE } from '../shared/auth.ts';
 import { type ErrorCode, HttpError } from '../shared/errors.ts';
 
@@ -30,6 +31,8 @@ const CODE_OF_STATUS: Record<number, ErrorCode> = {
 
 export function toHttpError(error: FastifyError): HttpError {
   if (error instanceof HttpError) return error;
+  const data = dataHttpError(error);
+  if (data) return data;
   const code = CODE_OF[error.code] ?? CODE_OF_STATUS[error.statusCode ?? 500];
   if (code) return new HttpError(code, error.message);
   // Unexpected by definition: worth a line on stderr (never happens on the benchmark paths).

@@ -2,7 +2,14 @@ import { configOrExit } from '../shared/config.ts';
 import { buildTarget } from './app.ts';
 
 const config = configOrExit();
-const app = await buildTarget(config);
+let app: Awaited<ReturnType<typeof buildTarget>>;
+try {
+  app = await buildTarget(config);
+} catch (error) {
+  // One line, like a configuration error (e.g. the ORM could not connect).
+  process.stderr.write(`fastify target: ${(error as Error).message}\n`);
+  process.exit(1);
+}
 
 try {
   await app.listen({ port: config.port, host: config.host });

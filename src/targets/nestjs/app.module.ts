@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { TargetConfig } from '../shared/config.ts';
 import type { TargetMeta } from '../shared/meta.ts';
 import { LabExceptionFilter } from './core/lab-exception.filter.ts';
+import { DbModule } from './db/db.module.ts';
 import { EchoModule } from './echo/echo.module.ts';
 import { ExternalModule } from './external/external.module.ts';
 import { HealthModule } from './health/health.module.ts';
@@ -33,6 +34,7 @@ export class AppModule {
         ExternalModule,
         ProtectedModule,
         UploadModule.forRoot(options.multipart),
+        DbModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: LabExceptionFilter }],
     };

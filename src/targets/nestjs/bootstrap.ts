@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication, Type } from '@nestjs/common';
 import { configOrExit, type TargetConfig } from '../shared/config.ts';
-import { installedVersion, targetMeta } from '../shared/meta.ts';
+import { installedVersion, targetMeta, targetNameFor } from '../shared/meta.ts';
 import { type TargetMetrics, targetMetrics } from '../shared/metrics.ts';
 import { AppModule } from './app.module.ts';
 import type { MultipartSource } from './upload/multipart-source.ts';
@@ -24,18 +24,19 @@ export interface NestTargetSetup {
 /**
  * The application exactly as the target process runs it, created but neither initialised nor
  * listening: runNestTarget() listens, the micro-benchmarks call init() and inject requests.
- * `app.close()` ends the pg pool and the upstream client (their onApplicationShutdown hooks).
+ * `app.close()` ends the pg pool, the data layer and the upstream client (their
+ * onApplicationShutdown hooks).
  */
 export function createNestApp(
   setup: NestTargetSetup,
   config: TargetConfig,
 ): Promise<INestApplication> {
   const meta = targetMeta({
-    target: setup.target,
+    target: targetNameFor(setup.target, config.dataLayer),
     framework: 'nestjs',
     frameworkVersion: installedVersion('@nestjs/core'),
     adapter: setup.adapter,
-    dataLayer: 'pg',
+    dataLayer: config.dataLayer,
     dbPool: config.dbPool,
   });
   return setup.create(

@@ -1,3 +1,5 @@
+import { DATA_LAYERS } from '../../data/index.ts';
+import type { DataLayerName } from '../../data/types.ts';
 import { metricsEnabled } from './metrics.ts';
 
 /**
@@ -11,6 +13,8 @@ export interface TargetConfig {
   redisUrl: string | undefined;
   upstreamUrl: string;
   dbPool: number;
+  /** `LAB_DATA_LAYER` (default `pg`): the data layer behind the `/db/…` routes (scenarios 09–13). */
+  dataLayer: DataLayerName;
   authSecret: string;
   uploadLimitBytes: number;
   /** `LAB_METRICS=1`: Prometheus metrics on `GET /metrics` (shared/metrics.ts), else nothing. */
@@ -47,6 +51,17 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
+function dataLayer(env: NodeJS.ProcessEnv): DataLayerName {
+  const raw = env.LAB_DATA_LAYER;
+  if (raw === undefined || raw === '') return 'pg';
+  if (!DATA_LAYERS.includes(raw as DataLayerName)) {
+    throw new Error(
+      `LAB_DATA_LAYER=${JSON.stringify(raw)} is invalid: expected one of ${DATA_LAYERS.join(', ')}`,
+    );
+  }
+  return raw as DataLayerName;
+}
+
 export function readTargetConfig(env: NodeJS.ProcessEnv = process.env): TargetConfig {
   return {
     port: integer(env, 'PORT', undefined, 1, 65535),
@@ -55,6 +70,7 @@ export function readTargetConfig(env: NodeJS.ProcessEnv = process.env): TargetCo
     redisUrl: env.REDIS_URL || undefined,
     upstreamUrl: required(env, 'UPSTREAM_URL').replace(/\/+$/, ''),
     dbPool: integer(env, 'LAB_DB_POOL', 10, 1, 1000),
+    dataLayer: dataLayer(env),
     authSecret: env.LAB_AUTH_SECRET || 'lab-secret',
     uploadLimitBytes: integer(env, 'LAB_UPLOAD_LIMIT_BYTES', 10 * 1024 * 1024, 1, 2 ** 31 - 1),
     metrics: metricsEnabled(env),

@@ -2,6 +2,7 @@
 export type ErrorCode =
   | 'invalid_json'
   | 'validation_failed'
+  | 'invalid_cursor'
   | 'unauthorized'
   | 'not_found'
   | 'conflict'
@@ -13,6 +14,7 @@ export type ErrorCode =
 export const STATUS_OF: Record<ErrorCode, number> = {
   invalid_json: 400,
   validation_failed: 400,
+  invalid_cursor: 400,
   unauthorized: 401,
   not_found: 404,
   conflict: 409,

@@ -32,3 +32,11 @@ export function targetMeta(
 ): TargetMeta {
   return { ...fields, runtime: 'node', runtimeVersion: process.versions.node, pid: process.pid };
 }
+
+/**
+ * The `/meta` target name of a process: its framework target's name on raw pg, else
+ * `<name>+<layer>`, as the registry names framework × data layer entries.
+ */
+export function targetNameFor(frameworkTarget: string, dataLayer: string): string {
+  return dataLayer === 'pg' ? frameworkTarget : `${frameworkTarget}+${dataLayer}`;
+}

@@ -8,6 +8,7 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { dataHttpError } from '../../../data/http/db-routes.ts';
 import { WWW_AUTHENTICATE } from '../../shared/auth.ts';
 import { type ErrorCode, HttpError } from '../../shared/errors.ts';
 
@@ -38,6 +39,8 @@ function parserErrorCode(cause: unknown): ErrorCode | undefined {
 /** Any thrown value → the contract's error (status + `{ error: { code, message } }`). */
 export function toHttpError(exception: unknown): HttpError {
   if (exception instanceof HttpError) return exception;
+  const data = dataHttpError(exception);
+  if (data) return data;
   if (exception instanceof HttpException) {
     const cause = exception.cause;
     if (cause instanceof HttpError) return cause;
