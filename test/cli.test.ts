@@ -183,9 +183,12 @@ describe('lab run: names', () => {
     );
   });
 
-  it('says how to run a scenario that is not HTTP', async () => {
+  it('says which scenarios an engine can run', async () => {
     const out = await lab(['run', '--scenario', '9', '--engine', 'inprocess']);
-    expectOneLineError(out, /09-db-pagination is not an HTTP scenario.*bench\/db-advanced\/09/);
+    expectOneLineError(
+      out,
+      /09-db-pagination cannot run with --engine inprocess\. Scenarios for --engine inprocess: 01-lightweight/,
+    );
   });
 
   it('rejects bad values and unknown commands with exit 2', async () => {

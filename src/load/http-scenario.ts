@@ -33,6 +33,8 @@ export interface HttpScenarioOptions {
   log?: (line: string) => void;
   /** Called with every Result as soon as it is measured (reports). */
   onResult?: (result: Result) => void;
+  /** A variant of the scenario (e.g. `keyset`): its `-e` variables and the Results' variant. */
+  variant?: { name: string; env: Record<string, string> };
 }
 
 export const AUTH_SECRET = 'lab-secret';
@@ -162,9 +164,10 @@ export async function runHttpScenario(options: HttpScenarioOptions): Promise<Res
           for (const session of rotate(sessions, round)) {
             if (scenario.mutates && done > 0) await lab.reset();
             const name = session.target.definition.name;
+            const tag = options.variant ? `${scenario.id} ${options.variant.name}` : scenario.id;
             const left = (total - done) * perRunSeconds;
             log(
-              `[${scenario.id}] ${engine} round ${round + 1}/${rounds}, ${name} ` +
+              `[${tag}] ${engine} round ${round + 1}/${rounds}, ${name} ` +
                 `(${done + 1}/${total}, ~${left} s left)…`,
             );
             const measured = await session.measure((signal) =>
@@ -175,7 +178,8 @@ export async function runHttpScenario(options: HttpScenarioOptions): Promise<Res
                     scenario: scenario.id,
                     target: name,
                     settings,
-                    env: scenario.k6?.env?.(context) ?? {},
+                    env: { ...scenario.k6?.env?.(context), ...options.variant?.env },
+                    ...(options.variant ? { variant: options.variant.name } : {}),
                     ...(session.generatorCpus ? { cpus: session.generatorCpus } : {}),
                   })
                 : runInProcess({
@@ -185,6 +189,7 @@ export async function runHttpScenario(options: HttpScenarioOptions): Promise<Res
                     settings,
                     signal,
                     request: (i) => scenario.request?.(i, context) ?? { method: 'GET', path: '/' },
+                    ...(options.variant ? { variant: options.variant.name } : {}),
                     ...(scenario.expectStatus ? { expectStatus: scenario.expectStatus } : {}),
                   }),
             );
@@ -206,7 +211,7 @@ export async function runHttpScenario(options: HttpScenarioOptions): Promise<Res
             results.push(result);
             options.onResult?.(result);
             done++;
-            log(`[${scenario.id}]   ${name}: ${describe(result)}`);
+            log(`[${tag}]   ${name}: ${describe(result)}`);
           }
         }
       },

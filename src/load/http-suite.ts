@@ -1,8 +1,9 @@
 import { beforeAll, expect, test } from 'vitest';
 import { useLab } from '../infra/vitest.ts';
 import { noteInfra, recordResult } from '../report/collector.ts';
+import { HTTP_VARIANTS } from '../scenarios/db-http.ts';
 import { getScenario } from '../scenarios/index.ts';
-import { frameworkTargetNames, targetNames } from '../targets/registry.ts';
+import { frameworkTargetNames, getTarget, targetNames } from '../targets/registry.ts';
 import {
   defaultRounds,
   type HttpEngine,
@@ -90,4 +91,65 @@ export function targetsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
     );
   }
   return chosen;
+}
+
+/**
+ * The body of a db-advanced HTTP bench file (bench/db-advanced/http-*.bench.ts): one scenario,
+ * one test per variant (strategy, shape…), across the framework × data layer targets
+ * (`LAB_TARGETS` to narrow) through k6. Variants limited to some layers (UNNEST, COPY) run on
+ * those targets only. Every database fixture the contract's /db routes read is seeded.
+ */
+export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
+  const scenario = getScenario(scenarioId);
+  const variants = HTTP_VARIANTS[scenario.id] ?? [];
+  const all = process.env.LAB_TARGETS ? targetsFromEnv() : targetNames();
+  const lab = useLab({ fixtures: [...new Set(['users', ...scenario.fixtures])] });
+  const suite = `bench/db-advanced/http-${scenario.id}`;
+  beforeAll(() => {
+    noteInfra(lab, { suite });
+  });
+  const skip = await k6SkipReason();
+  const settings = scenarioSettings(scenario);
+  const rounds = defaultRounds();
+  for (const variant of variants) {
+    const targets = all.filter(
+      (name) => !variant.layers || variant.layers.includes(getTarget(name).dataLayer),
+    );
+    const title = `${scenario.id} ${variant.name}: ${targets.join(', ')} (k6)`;
+    if (skip) {
+      test.skip(`${title} — skipped: ${skip}`, () => {});
+      continue;
+    }
+    const budgetMs =
+      rounds *
+        targets.length *
+        ((settings.warmupSeconds ?? 0) + settings.durationSeconds + 20) *
+        1000 +
+      180_000;
+    test(
+      title,
+      async () => {
+        const results = await runHttpScenario({
+          scenario,
+          targets,
+          lab,
+          rounds,
+          settings,
+          variant,
+          onResult: (result) => recordResult(result, { suite }),
+        });
+        const problems = results.flatMap((r) =>
+          r.failure
+            ? [`${r.target}: ${r.failure}`]
+            : r.failedChecks > 0 || r.errors > 0
+              ? [
+                  `${r.target}: ${r.failedChecks} failed checks, ${r.errors} errors of ${r.requests}`,
+                ]
+              : [],
+        );
+        expect(problems, problems.join('\n')).toEqual([]);
+      },
+      budgetMs,
+    );
+  }
 }

@@ -23,6 +23,10 @@ export const DB_PAGINATION: ScenarioDefinition = {
   measures: 'OFFSET vs keyset cursor pagination, random deep pages of 100,000 users (raw pg)',
   fixtures: ['users'],
   mutates: false,
+  k6: {
+    script: 'k6/db-advanced/09-pagination.js',
+    env: (c) => ({ USERS: String(c.usersRows), DEEP: '1' }),
+  },
   load: {
     quick: { model: 'closed', concurrency: 1, durationSeconds: 1 },
     full: { model: 'closed', concurrency: 1, durationSeconds: 5 },

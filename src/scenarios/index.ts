@@ -1,11 +1,16 @@
 import { BASIC_SCENARIOS } from './basic.ts';
+import { DB_HTTP_SCENARIOS } from './db-http.ts';
 import { DB_PAGINATION } from './db-pagination.ts';
 import type { ScenarioDefinition } from './types.ts';
 
 export type { ScenarioContext, ScenarioDefinition, ScenarioLoad } from './types.ts';
 
 /** Every scenario of the lab, in catalogue order. */
-export const SCENARIOS: readonly ScenarioDefinition[] = [...BASIC_SCENARIOS, DB_PAGINATION];
+export const SCENARIOS: readonly ScenarioDefinition[] = [
+  ...BASIC_SCENARIOS,
+  DB_PAGINATION,
+  ...DB_HTTP_SCENARIOS,
+];
 
 export function scenarioIds(): string[] {
   return SCENARIOS.map((scenario) => scenario.id);

@@ -1,0 +1,6 @@
+// Scenario 10-db-column-overhead over HTTP: every framework × data layer target through k6, one test per variant.
+// `pnpm vitest bench --run bench/db-advanced/http-10`; LAB_QUICK=1 for short runs,
+// LAB_TARGETS=fastify,fastify+typeorm to narrow. In-process verdicts: bench/db-advanced/10-*.
+import { defineDbHttpSuite } from '../../src/load/http-suite.ts';
+
+await defineDbHttpSuite('10-db-column-overhead');
