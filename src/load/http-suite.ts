@@ -3,6 +3,7 @@ import { useLab } from '../infra/vitest.ts';
 import { noteInfra, recordResult } from '../report/collector.ts';
 import { HTTP_VARIANTS } from '../scenarios/db-http.ts';
 import { getScenario } from '../scenarios/index.ts';
+import { CLOSED_10_VUS_DB } from '../scenarios/load-profiles.ts';
 import { frameworkTargetNames, getTarget, targetNames } from '../targets/registry.ts';
 import {
   defaultRounds,
@@ -109,8 +110,10 @@ export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
     noteInfra(lab, { suite });
   });
   const skip = await k6SkipReason();
-  const settings = scenarioSettings(scenario);
-  const rounds = defaultRounds();
+  // 09 keeps its in-process profile for the verdict suite; over HTTP it uses the db profile.
+  const settings = scenarioSettings({ ...scenario, load: CLOSED_10_VUS_DB });
+  // One round per variant by default (LAB_ROUNDS for more): the verdicts are in-process.
+  const rounds = process.env.LAB_ROUNDS ? defaultRounds() : 1;
   for (const variant of variants) {
     const targets = all.filter(
       (name) => !variant.layers || variant.layers.includes(getTarget(name).dataLayer),

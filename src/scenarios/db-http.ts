@@ -1,5 +1,5 @@
 import type { DataLayerName } from '../data/types.ts';
-import { CLOSED_10_VUS } from './load-profiles.ts';
+import { CLOSED_10_VUS_DB } from './load-profiles.ts';
 import type { ScenarioDefinition } from './types.ts';
 
 /**
@@ -31,7 +31,7 @@ const db = (
   fixtures,
   mutates,
   k6: { script: `k6/db-advanced/${script}.js` },
-  load: CLOSED_10_VUS,
+  load: CLOSED_10_VUS_DB,
 });
 
 export const DB_HTTP_SCENARIOS: readonly ScenarioDefinition[] = [
