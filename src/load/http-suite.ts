@@ -12,6 +12,7 @@ import {
   scenarioSettings,
 } from './http-scenario.ts';
 import { k6SkipReason } from './k6/binary.ts';
+import type { LoadSettings, Result } from './result.ts';
 
 /**
  * The body of a basic HTTP bench file (bench/basic/0N-*.bench.ts): one scenario, every registered
@@ -37,12 +38,7 @@ export async function defineHttpSuite(scenarioId: string): Promise<void> {
   });
   const settings = scenarioSettings(scenario);
   const rounds = defaultRounds();
-  const budgetMs =
-    rounds *
-      targets.length *
-      ((settings.warmupSeconds ?? 0) + settings.durationSeconds + 15) *
-      1000 +
-    120_000;
+  const budgetMs = budgetFor(rounds, targets.length, settings);
   test(
     title,
     async () => {
@@ -55,15 +51,7 @@ export async function defineHttpSuite(scenarioId: string): Promise<void> {
         settings,
         onResult: (result) => recordResult(result, { suite }),
       });
-      const problems = results.flatMap((r) => {
-        const what = `${r.target} (round ${Number(r.meta.round) + 1})`;
-        if (r.failure) return [`${what}: ${r.failure}`];
-        if (r.failedChecks > 0 || r.errors > 0) {
-          return [`${what}: ${r.failedChecks} failed checks, ${r.errors} errors of ${r.requests}`];
-        }
-        return [];
-      });
-      expect(problems, problems.join('\n')).toEqual([]);
+      expectNoProblems(results);
     },
     budgetMs,
   );
@@ -123,12 +111,7 @@ export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
       test.skip(`${title} — skipped: ${skip}`, () => {});
       continue;
     }
-    const budgetMs =
-      rounds *
-        targets.length *
-        ((settings.warmupSeconds ?? 0) + settings.durationSeconds + 20) *
-        1000 +
-      180_000;
+    const budgetMs = budgetFor(rounds, targets.length, settings);
     test(
       title,
       async () => {
@@ -141,18 +124,30 @@ export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
           variant,
           onResult: (result) => recordResult(result, { suite }),
         });
-        const problems = results.flatMap((r) =>
-          r.failure
-            ? [`${r.target}: ${r.failure}`]
-            : r.failedChecks > 0 || r.errors > 0
-              ? [
-                  `${r.target}: ${r.failedChecks} failed checks, ${r.errors} errors of ${r.requests}`,
-                ]
-              : [],
-        );
-        expect(problems, problems.join('\n')).toEqual([]);
+        expectNoProblems(results);
       },
       budgetMs,
     );
   }
+}
+
+/** Test timeout: every run with its warm-up, plus start-up and verification per target. */
+function budgetFor(rounds: number, targets: number, settings: LoadSettings): number {
+  return (
+    rounds * targets * ((settings.warmupSeconds ?? 0) + settings.durationSeconds + 20) * 1000 +
+    180_000
+  );
+}
+
+/** A failed run or any failed check or error fails the suite, listing each. */
+function expectNoProblems(results: readonly Result[]): void {
+  const problems = results.flatMap((r) => {
+    const what = `${r.target}${r.variant ? ` ${r.variant}` : ''} (round ${Number(r.meta.round) + 1})`;
+    if (r.failure) return [`${what}: ${r.failure}`];
+    if (r.failedChecks > 0 || r.errors > 0) {
+      return [`${what}: ${r.failedChecks} failed checks, ${r.errors} errors of ${r.requests}`];
+    }
+    return [];
+  });
+  expect(problems, problems.join('\n')).toEqual([]);
 }
