@@ -1,6 +1,14 @@
-import type { LoadSettings, Result } from '../load/result.ts';
+import type { Result } from '../load/result.ts';
 import { describeComparison } from '../stats/index.ts';
 import type { RunComparison, RunComparisonRow } from './compare-types.ts';
+import {
+  groupByLoad,
+  loadLabel,
+  median,
+  type ResultGroup,
+  resultLabel,
+  serverLine,
+} from './groups.ts';
 import { loadChartLibrary } from './html/chart-lib.ts';
 import { CLIENT_SCRIPT, STYLES } from './html/client.ts';
 import { escapeHtml as h, jsonForScript, scriptSource, slug } from './html/escape.ts';
@@ -15,13 +23,7 @@ import {
   rate,
   summarizeRun,
 } from './html/format.ts';
-import type {
-  Environment,
-  RunReport,
-  ServerInfo,
-  StoredComparison,
-  StoredResult,
-} from './types.ts';
+import type { Environment, RunReport, StoredComparison } from './types.ts';
 
 /**
  * The run report as one self-contained HTML file (`reports/run-<timestamp>.html`): Chart.js is
@@ -257,19 +259,6 @@ function header(report: RunReport): string {
 
 // --- environment ---------------------------------------------------------------------------------
 
-function serverLine(name: string, servers: ServerInfo[]): string {
-  if (servers.length === 0) return 'not recorded (no suite called noteInfra)';
-  return servers
-    .map((s) => {
-      const durability = Object.entries(s.durability).map(([k, v]) => `${k}=${v}`);
-      const flags = durability.length > 0 ? durability.join(', ') : 'durability flags unknown';
-      const isolation = s.isolation === 'strong' ? 'own server per suite' : 'shared server';
-      const suites = servers.length > 1 && s.suites.length ? ` — ${s.suites.join(', ')}` : '';
-      return `${name} ${s.version} (${s.provider}, ${isolation}; ${flags})${suites}`;
-    })
-    .join('; ');
-}
-
 function environmentTable(env: Environment): string {
   const { cpu, os, git, config, pinning, infra } = env;
   const governor = cpu.governor ? `, governor ${cpu.governor}` : '';
@@ -339,38 +328,6 @@ function environmentTable(env: Environment): string {
 
 // --- scenarios -----------------------------------------------------------------------------------
 
-/** Results of one scenario measured the same way (engine and load), so rows compare. */
-interface Group {
-  key: string;
-  engine: Result['engine'];
-  settings: LoadSettings;
-  results: Result[];
-}
-
-function loadKey(result: Result): string {
-  const s = result.settings;
-  return JSON.stringify([
-    result.engine,
-    s.model,
-    s.durationSeconds,
-    s.operations ?? null,
-    s.concurrency ?? null,
-    s.ratePerSecond ?? null,
-  ]);
-}
-
-function loadLabel(engine: string, s: LoadSettings): string {
-  const load =
-    s.model === 'closed'
-      ? `closed model, ${s.concurrency ?? '?'} connection${s.concurrency === 1 ? '' : 's'}`
-      : `open model, ${s.ratePerSecond ?? '?'} req/s offered`;
-  const warmup = s.warmupSeconds ? ` after ${s.warmupSeconds} s warm-up` : '';
-  const length = s.operations ? `${s.operations} operations` : `${s.durationSeconds} s`;
-  return `${load}, ${length}${warmup}, engine ${engine}`;
-}
-
-const label = (r: Result): string => (r.variant ? `${r.target} (${r.variant})` : r.target);
-
 /** One table row: the median of a target's successful runs, or one failed run. */
 interface Row {
   label: string;
@@ -387,22 +344,13 @@ interface Row {
   representative: Result;
 }
 
-function median(values: number[]): number {
-  const sorted = values.filter(finite).sort((x, y) => x - y);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 function rowsOf(results: Result[], byLatency: boolean): Row[] {
   const rows: Row[] = [];
   const ok = new Map<string, Result[]>();
   for (const r of results) {
     if (r.failure) {
       rows.push({
-        label: label(r),
+        label: resultLabel(r),
         runs: [r],
         failure: r.failure,
         throughput: Number.NaN,
@@ -420,9 +368,9 @@ function rowsOf(results: Result[], byLatency: boolean): Row[] {
       });
       continue;
     }
-    const list = ok.get(label(r)) ?? [];
+    const list = ok.get(resultLabel(r)) ?? [];
     list.push(r);
-    ok.set(label(r), list);
+    ok.set(resultLabel(r), list);
   }
   for (const [name, list] of ok) {
     const cpu = list.flatMap((r) => (r.resources ? [r.resources.cpuPercent.mean] : []));
@@ -462,20 +410,6 @@ function rowsOf(results: Result[], byLatency: boolean): Row[] {
   });
 }
 
-function groupsOf(results: StoredResult[]): Group[] {
-  const groups: Group[] = [];
-  for (const { result } of results) {
-    const key = loadKey(result);
-    let group = groups.find((g) => g.key === key);
-    if (!group) {
-      group = { key, engine: result.engine, settings: result.settings, results: [] };
-      groups.push(group);
-    }
-    group.results.push(result);
-  }
-  return groups;
-}
-
 function scenarioSection(page: Page, report: RunReport, scenario: string): string {
   const id = scenarioId(scenario);
   const results = report.results.filter((r) => r.result.scenario === scenario);
@@ -488,7 +422,7 @@ function scenarioSection(page: Page, report: RunReport, scenario: string): strin
       : '',
   ];
   if (comparisons.length > 0) out.push(verdictList(page, scenario, comparisons));
-  const groups = groupsOf(results);
+  const groups = groupByLoad(results);
   groups.forEach((group, index) => {
     out.push(groupSection(page, `${scenario}-${index + 1}`, group));
   });
@@ -496,7 +430,7 @@ function scenarioSection(page: Page, report: RunReport, scenario: string): strin
   return out.join('');
 }
 
-function groupSection(page: Page, idBase: string, group: Group): string {
+function groupSection(page: Page, idBase: string, group: ResultGroup): string {
   const byLatency = group.settings.model === 'open';
   const rows = rowsOf(group.results, byLatency);
   const unit = group.engine === 'micro' ? 'ops/s' : 'req/s';
@@ -506,16 +440,18 @@ function groupSection(page: Page, idBase: string, group: Group): string {
   const notes: string[] = [];
   for (const r of group.results) {
     if (r.failure) {
-      notes.push(`<li class="failure"><b>${h(label(r))}</b>: run failed: ${h(r.failure)}</li>`);
+      notes.push(
+        `<li class="failure"><b>${h(resultLabel(r))}</b>: run failed: ${h(r.failure)}</li>`,
+      );
     }
   }
   const warned = new Set<string>();
   for (const r of group.results) {
     for (const w of r.warnings ?? []) {
-      const line = `${label(r)}: ${w}`;
+      const line = `${resultLabel(r)}: ${w}`;
       if (warned.has(line)) continue;
       warned.add(line);
-      notes.push(`<li class="warning"><b>${h(label(r))}</b>: ${h(w)}</li>`);
+      notes.push(`<li class="warning"><b>${h(resultLabel(r))}</b>: ${h(w)}</li>`);
     }
   }
   if (notes.length > 0) out.push(`<ul class="notes">${notes.join('')}</ul>`);

@@ -1,14 +1,15 @@
 import { markdownTable } from 'markdown-table';
-import type { LoadSettings, Result } from '../load/result.ts';
+import type { Result } from '../load/result.ts';
 import { describeComparison } from '../stats/index.ts';
-import type {
-  ClaimStatus,
-  Environment,
-  RunReport,
-  ServerInfo,
-  StoredComparison,
-  StoredResult,
-} from './types.ts';
+import {
+  groupByLoad,
+  loadLabel,
+  median,
+  type ResultGroup,
+  resultLabel,
+  serverLine,
+} from './groups.ts';
+import type { ClaimStatus, Environment, RunReport, StoredComparison } from './types.ts';
 
 /**
  * The run report as Markdown (file, GitHub step summary): environment first, then one section
@@ -68,19 +69,6 @@ function table(rows: string[][], align?: string[]): string {
   );
 }
 
-function serverLine(name: string, servers: ServerInfo[]): string {
-  if (servers.length === 0) return 'not recorded (no suite called noteInfra)';
-  return servers
-    .map((s) => {
-      const durability = Object.entries(s.durability).map(([k, v]) => `${k}=${v}`);
-      const flags = durability.length > 0 ? durability.join(', ') : 'durability flags unknown';
-      const isolation = s.isolation === 'strong' ? 'own server per suite' : 'shared server';
-      const suites = servers.length > 1 && s.suites.length ? ` — ${s.suites.join(', ')}` : '';
-      return `${name} ${s.version} (${s.provider}, ${isolation}; ${flags})${suites}`;
-    })
-    .join('; ');
-}
-
 function environmentTable(env: Environment): string {
   const { cpu, os, git, config, pinning, infra } = env;
   const governor = cpu.governor ? `, governor ${cpu.governor}` : '';
@@ -123,36 +111,6 @@ function environmentTable(env: Environment): string {
   return table(rows);
 }
 
-/** Results of one scenario measured the same way (engine and load), so rows compare. */
-interface Group {
-  key: string;
-  engine: Result['engine'];
-  settings: LoadSettings;
-  results: StoredResult[];
-}
-
-function loadKey(result: Result): string {
-  const s = result.settings;
-  return JSON.stringify([
-    result.engine,
-    s.model,
-    s.durationSeconds,
-    s.operations ?? null,
-    s.concurrency ?? null,
-    s.ratePerSecond ?? null,
-  ]);
-}
-
-function loadLabel(engine: string, s: LoadSettings): string {
-  const load =
-    s.model === 'closed'
-      ? `closed model, ${s.concurrency ?? '?'} connection${s.concurrency === 1 ? '' : 's'}`
-      : `open model, ${s.ratePerSecond ?? '?'} req/s offered`;
-  const warmup = s.warmupSeconds ? ` after ${s.warmupSeconds} s warm-up` : '';
-  const length = s.operations ? `${s.operations} operations` : `${s.durationSeconds} s`;
-  return `${load}, ${length}${warmup}, engine ${engine}`;
-}
-
 function scenarioSections(report: RunReport): string[][] {
   const scenarios: string[] = [];
   const seen = (name: string) => {
@@ -163,21 +121,7 @@ function scenarioSections(report: RunReport): string[][] {
 
   return scenarios.map((scenario) => {
     const lines = [`## ${scenario}`, ''];
-    const groups: Group[] = [];
-    for (const stored of report.results.filter((r) => r.result.scenario === scenario)) {
-      const key = loadKey(stored.result);
-      let group = groups.find((g) => g.key === key);
-      if (!group) {
-        group = {
-          key,
-          engine: stored.result.engine,
-          settings: stored.result.settings,
-          results: [],
-        };
-        groups.push(group);
-      }
-      group.results.push(stored);
-    }
+    const groups = groupByLoad(report.results.filter((r) => r.result.scenario === scenario));
     for (const group of groups) {
       lines.push(`*${loadLabel(group.engine, group.settings)}*`, '', ...groupTable(group), '');
     }
@@ -196,8 +140,6 @@ function trimBlank(lines: string[]): string[] {
   return lines;
 }
 
-const label = (r: Result): string => (r.variant ? `${r.target} (${r.variant})` : r.target);
-
 /** One table row: the median of a target's repeated runs, or one failed run. */
 interface Row {
   label: string;
@@ -214,21 +156,13 @@ interface Row {
   rssMax?: number;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 function rowsOf(results: Result[]): Row[] {
   const rows: Row[] = [];
   const ok = new Map<string, Result[]>();
   for (const r of results) {
     if (r.failure) {
       rows.push({
-        label: label(r),
+        label: resultLabel(r),
         runs: 1,
         failure: r.failure,
         throughput: Number.NaN,
@@ -241,9 +175,9 @@ function rowsOf(results: Result[]): Row[] {
       });
       continue;
     }
-    const list = ok.get(label(r)) ?? [];
+    const list = ok.get(resultLabel(r)) ?? [];
     list.push(r);
-    ok.set(label(r), list);
+    ok.set(resultLabel(r), list);
   }
   for (const [name, list] of ok) {
     const cpu = list.flatMap((r) => (r.resources ? [r.resources.cpuPercent.mean] : []));
@@ -267,8 +201,8 @@ function rowsOf(results: Result[]): Row[] {
   return rows.sort((x, y) => key(y) - key(x));
 }
 
-function groupTable(group: Group): string[] {
-  const results = group.results.map((s) => s.result);
+function groupTable(group: ResultGroup): string[] {
+  const results = group.results;
   const rows = rowsOf(results);
   const repeated = rows.some((r) => r.runs > 1);
   // Open model: every target gets the same offered rate, so throughput ties; compare the median
@@ -321,12 +255,12 @@ function groupTable(group: Group): string[] {
 
   const notes: string[] = [];
   for (const r of results) {
-    if (r.failure) notes.push(`❌ ${label(r)}: run failed: ${r.failure}`);
+    if (r.failure) notes.push(`❌ ${resultLabel(r)}: run failed: ${r.failure}`);
   }
   const warned = new Set<string>();
   for (const r of results) {
     for (const w of r.warnings) {
-      const line = `⚠️ ${label(r)}: ${w}`;
+      const line = `⚠️ ${resultLabel(r)}: ${w}`;
       if (!warned.has(line)) {
         warned.add(line);
         notes.push(line);
