@@ -1,6 +1,6 @@
 import { HttpError } from '../../targets/shared/errors.ts';
 import { parseIntegerParam } from '../../targets/shared/validation.ts';
-import { DataInputError, decodeCursor, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from '../errors.ts';
+import { DataInputError, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from '../errors.ts';
 import type {
   AuthorWithPosts,
   BulkInsertStrategy,
@@ -286,13 +286,7 @@ export function dbOperations(layer: DataLayer) {
     keyset: ({ after, size }: KeysetArgs): Promise<ItemsBody<PageUser>> =>
       call(async () => ({ items: await layer.keysetPage(after, size) })),
     cursor: ({ cursor, size }: CursorArgs): Promise<CursorPage> =>
-      call(async () => {
-        // The contract's cursor rule (src/data/errors.ts) before the layer's own: TypeORM's
-        // decoder also accepts negative ids and cursors over 200 characters.
-        if (cursor !== null) decodeCursor(cursor);
-        const { items, next } = await layer.cursorPage(cursor, size);
-        return { items, next };
-      }),
+      call(() => layer.cursorPage(cursor, size)),
     columns: (
       shape: ColumnShape,
       { skip, size }: OffsetArgs,

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DataSource, type EntityManager, In, QueryFailedError } from 'typeorm';
-import { DataInputError, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from '../errors.ts';
+import {
+  DataInputError,
+  decodeCursor,
+  encodeCursor,
+  MAX_PAGE_SIZE,
+  MIN_PAGE_SIZE,
+} from '../errors.ts';
 import type {
   AuthorWithPosts,
   BulkInsertStrategy,
@@ -422,13 +428,16 @@ export async function createTypeormLayer({
         // One row more than the page says whether there is a next page.
         .limit(size + 1);
       if (cursor !== null) {
-        const [createdAt, id] = decodeCursor(cursor);
+        const { createdAt, id } = decodeCursor(cursor);
         query.where('(u.createdAt, u.id) > (:createdAt, :id)', { createdAt, id });
       }
       const rows = (await query.getMany()).map(toPageUser);
       const items = rows.slice(0, size);
       const last = items.at(-1);
-      return { items, next: rows.length > size && last ? encodeCursor(last) : null };
+      return {
+        items,
+        next: rows.length > size && last ? encodeCursor(last.createdAt, last.id) : null,
+      };
     },
 
     async readColumns(shape, skip, size) {
@@ -508,30 +517,6 @@ const toPageUser = (user: Pick<UserEntity, 'id' | 'name' | 'email' | 'createdAt'
   email: user.email,
   createdAt: user.createdAt.toISOString(),
 });
-
-/** The opaque cursor every layer uses: base64url of JSON `[createdAtIso, id]`. */
-export function encodeCursor(user: PageUser): string {
-  return Buffer.from(JSON.stringify([user.createdAt, user.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [createdAt: string, id: number] {
-  const invalid = () => new DataInputError('invalid_cursor', 'invalid cursor');
-  if (typeof cursor !== 'string' || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (!Array.isArray(value) || value.length !== 2) throw invalid();
-  const [createdAt, id] = value as unknown[];
-  if (typeof createdAt !== 'string' || typeof id !== 'number' || !Number.isSafeInteger(id)) {
-    throw invalid();
-  }
-  const time = new Date(createdAt);
-  if (Number.isNaN(time.getTime()) || time.toISOString() !== createdAt) throw invalid();
-  return [createdAt, id];
-}
 
 /** Scenario 10 rows as plain objects: Dates as ISO strings, everything else as hydrated. */
 function toPlainRow(row: ColumnRow): Record<string, unknown> {
