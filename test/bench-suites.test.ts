@@ -4,8 +4,8 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../src/launcher/registry.ts';
 import { loadRunReport } from '../src/report/load.ts';
-import { REPO_ROOT } from '../src/targets/registry.ts';
 import { eventually, isRunning, privateScratchRoot } from './support/servers.ts';
 
 /**

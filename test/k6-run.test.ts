@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startUpstream, type Upstream } from '../src/infra/upstream.ts';
 import { useLab } from '../src/infra/vitest.ts';
+import { type RunningTarget, startTarget } from '../src/launcher/launch.ts';
 import { findK6, K6UnavailableError, k6Availability, k6SkipReason } from '../src/load/k6/binary.ts';
 import { runK6 } from '../src/load/k6/run.ts';
 import type { LoadSettings, Result } from '../src/load/result.ts';
-import { type RunningTarget, startTarget } from '../src/targets/launch.ts';
 import { issueToken } from '../src/targets/shared/auth.ts';
 
 // Undefined when k6 is usable; a visible reason otherwise. Under CI=true a missing k6 throws here,

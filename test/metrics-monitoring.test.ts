@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { REPO_ROOT } from '../src/launcher/registry.ts';
+import { announceScrapeTarget } from '../src/launcher/scrape-discovery.ts';
 import { prometheusRemoteWrite } from '../src/load/k6/run.ts';
-import { REPO_ROOT } from '../src/targets/registry.ts';
-import { announceScrapeTarget } from '../src/targets/scrape-discovery.ts';
 import { histogramSeries, type MetricFamily, parsePrometheusText } from './support/prom-text.ts';
 import { dashboardQueries, findPrometheus, labPrometheusConfig } from './support/prometheus.ts';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startUpstream, type Upstream } from '../src/infra/upstream.ts';
 import { useLab } from '../src/infra/vitest.ts';
+import { type RunningTarget, startTarget } from '../src/launcher/launch.ts';
 import { findK6 } from '../src/load/k6/binary.ts';
 import { runK6 } from '../src/load/k6/run.ts';
-import { type RunningTarget, startTarget } from '../src/targets/launch.ts';
 import {
   dashboardQueries,
   eventually,

@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyTarget } from '../src/conformance/index.ts';
 import { startUpstream, type Upstream } from '../src/infra/upstream.ts';
 import { useLab } from '../src/infra/vitest.ts';
-import { type RunningTarget, startTarget, type TargetEnv } from '../src/targets/launch.ts';
+import { type RunningTarget, startTarget, type TargetEnv } from '../src/launcher/launch.ts';
 import {
-  frameworkTargetNames,
+  defaultTargetNames,
   frameworkVersion,
   getTarget,
   REPO_ROOT,
-} from '../src/targets/registry.ts';
+} from '../src/launcher/registry.ts';
 import {
   type HistogramSeries,
   histogramSeries,
@@ -101,7 +101,7 @@ async function exercise(url: string): Promise<void> {
 }
 
 // The framework targets: the ORM variants (fastify+typeorm, …) share their metrics code.
-describe.each(frameworkTargetNames())('target %s', (name) => {
+describe.each(defaultTargetNames())('target %s', (name) => {
   const definition = getTarget(name);
 
   describe('with LAB_METRICS=1', () => {

@@ -5,6 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { trackProcessGroup } from '../src/infra/guard.ts';
 import { startUpstream, type Upstream } from '../src/infra/upstream.ts';
 import { useLab } from '../src/infra/vitest.ts';
+import { parseCpuList } from '../src/launcher/launch.ts';
+import { frameworkVersion, getTarget, type TargetDefinition } from '../src/launcher/registry.ts';
+import { withTarget } from '../src/launcher/runner.ts';
 import { runInProcess } from '../src/load/inprocess/engine.ts';
 import { allowedCpus, pinningPlan } from '../src/load/pinning.ts';
 import {
@@ -13,9 +16,7 @@ import {
   startProcSampler,
 } from '../src/load/proc-sampler.ts';
 import type { Result } from '../src/load/result.ts';
-import { parseCpuList } from '../src/targets/launch.ts';
-import { frameworkVersion, getTarget, type TargetDefinition } from '../src/targets/registry.ts';
-import { withTarget } from '../src/targets/runner.ts';
+import { fakeTargetDefinition } from './support/fake-definition.ts';
 
 /**
  * The target runner: /proc sampling, CPU pinning, stopping, and a target dying mid-run. The
@@ -252,17 +253,11 @@ describe('withTarget (fastify, real database)', () => {
  * start-up through a `data:` URL preload, so orphaned workers are visible.
  */
 const preload = `import { spawn } from 'node:child_process'; spawn(process.execPath, ['-e', ${JSON.stringify(IDLE)}], { stdio: 'ignore' });`;
-const fakeWithWorker: TargetDefinition = {
-  name: 'fake-with-worker',
-  language: 'typescript',
-  framework: 'node:http',
-  frameworkPackage: 'node',
-  adapter: null,
-  dataLayer: 'pg',
-  entry: 'test/support/fake-target-main.ts',
-  nodeArgs: ['--import', `data:text/javascript,${encodeURIComponent(preload)}`],
-  description: 'fake target with one idle worker process (tests only)',
-};
+const fakeWithWorker: TargetDefinition = fakeTargetDefinition(
+  'fake-with-worker',
+  'fake target with one idle worker process (tests only)',
+  ['--import', `data:text/javascript,${encodeURIComponent(preload)}`],
+);
 const fakeEnv = { DATABASE_URL: 'postgres://unused', UPSTREAM_URL: 'http://127.0.0.1:9' };
 
 describe('withTarget (fake target with a worker)', () => {

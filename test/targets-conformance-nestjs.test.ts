@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyTarget } from '../src/conformance/index.ts';
 import { startUpstream, type Upstream } from '../src/infra/upstream.ts';
 import { useLab } from '../src/infra/vitest.ts';
-import { type RunningTarget, startTarget } from '../src/targets/launch.ts';
-import { REPO_ROOT } from '../src/targets/registry.ts';
+import { type RunningTarget, startTarget } from '../src/launcher/launch.ts';
+import { REPO_ROOT } from '../src/launcher/registry.ts';
 
 const TSC = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
 const NEST_TSCONFIG = join(REPO_ROOT, 'src/targets/nestjs/tsconfig.build.json');

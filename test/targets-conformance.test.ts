@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { verifyTarget } from '../src/conformance/index.ts';
 import { startUpstream, type Upstream } from '../src/infra/upstream.ts';
 import { useLab } from '../src/infra/vitest.ts';
-import { type RunningTarget, startTarget } from '../src/targets/launch.ts';
-import { frameworkVersion, getTarget } from '../src/targets/registry.ts';
+import { type RunningTarget, startTarget } from '../src/launcher/launch.ts';
+import { frameworkVersion, getTarget } from '../src/launcher/registry.ts';
 
 /** Targets checked against the contract; add a name here once its folder and registry entry exist. */
 const TARGET_NAMES = ['express', 'fastify'];

@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyTarget } from '../src/conformance/index.ts';
 import type { BulkInsertStrategy, DataLayerName } from '../src/data/types.ts';
 import { useLab } from '../src/infra/vitest.ts';
-import { type RunningTarget, startTarget } from '../src/targets/launch.ts';
-import { getTarget, REPO_ROOT } from '../src/targets/registry.ts';
+import { type RunningTarget, startTarget } from '../src/launcher/launch.ts';
+import { getTarget, missingBuildOutputs } from '../src/launcher/registry.ts';
 
 /**
  * The `/db/…` routes (scenarios 09–13) of framework × data layer targets, as processes: every
@@ -34,8 +32,8 @@ const targets = new Map<string, RunningTarget>();
 let oracle: pg.Pool;
 
 beforeAll(async () => {
-  const built = join(REPO_ROOT, getTarget('nestjs-fastify+mikroorm').entry);
-  if (!existsSync(built)) throw new Error(`${built} is missing: run pnpm build:targets first`);
+  const missing = missingBuildOutputs(getTarget('nestjs-fastify+mikroorm'));
+  if (missing.length > 0) throw new Error(`${missing.join(', ')} missing: run pnpm build:targets`);
   oracle = new pg.Pool({ connectionString: lab.pg.url, max: 2 });
   oracle.on('error', () => {});
   // One at a time: ORM start-up is CPU-bound, and the machine has two cores.
@@ -251,7 +249,7 @@ describe('12 bulk', () => {
 
   it('inserts with every strategy the layer has, refuses the others naming the layer', async () => {
     for (const [index, name] of TARGET_NAMES.entries()) {
-      const layer = getTarget(name).dataLayer;
+      const layer = getTarget(name).dataLayer as DataLayerName;
       for (const strategy of ALL_INSERT_STRATEGIES) {
         const skus = [1, 2, 3].map((n) => `t${index}-${strategy}-${n}`);
         const answer = await call(name, `/db/bulk/insert?strategy=${strategy}`, {

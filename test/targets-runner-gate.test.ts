@@ -1,23 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { ConformanceError } from '../src/conformance/index.ts';
-import { startConformantTarget } from '../src/targets/launch.ts';
-import { getTarget, type TargetDefinition } from '../src/targets/registry.ts';
+import { startConformantTarget } from '../src/launcher/launch.ts';
+import { getTarget, type TargetDefinition } from '../src/launcher/registry.ts';
+import { fakeTargetDefinition } from './support/fake-definition.ts';
 
 /**
  * The benchmark runner's gate: a target must pass conformance before it is measured. The fake
  * contract implementation (test/support) stands in for a target with one planted fault.
  */
-const fakeTarget: TargetDefinition = {
-  name: 'fake',
-  language: 'typescript',
-  framework: 'node:http',
-  frameworkPackage: 'node',
-  adapter: null,
-  dataLayer: 'pg',
-  entry: 'test/support/fake-target-main.ts',
-  nodeArgs: [],
-  description: 'in-memory fake of the contract (tests only)',
-};
+const fakeTarget: TargetDefinition = fakeTargetDefinition(
+  'fake',
+  'in-memory fake of the contract (tests only)',
+);
 // The fake keeps users in memory and never calls the upstream; these only satisfy the launcher.
 const env = { DATABASE_URL: 'postgres://unused', UPSTREAM_URL: 'http://127.0.0.1:9' };
 

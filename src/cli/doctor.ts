@@ -5,12 +5,12 @@ import { findPostgres, findRedis } from '../infra/local/binaries.ts';
 import { infraModeFromEnv } from '../infra/select-provider.ts';
 import { containerRuntimeAnswers, PG_IMAGE, REDIS_IMAGE } from '../infra/testcontainers.ts';
 import { INFRA_MODES, type InfraMode } from '../infra/types.ts';
+import { missingBuildOutputs, TARGETS } from '../launcher/registry.ts';
 import { k6Availability } from '../load/k6/binary.ts';
 import { K6_IMAGE } from '../load/k6/container.ts';
 import { findTaskset, pinningPlan } from '../load/pinning.ts';
 import { findWrk, WRK_FIX } from '../load/wrk.ts';
 import { redactValue } from '../report/environment.ts';
-import { TARGETS } from '../targets/registry.ts';
 import { textTable } from './format.ts';
 import { targetBuilt } from './select.ts';
 
@@ -282,7 +282,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<Check[]> {
           component: 'Targets',
           status: 'absent',
           required: false,
-          detail: `${unbuilt.map((t) => t.name).join(', ')} not built (${unbuilt.map((t) => t.entry).join(', ')}); pnpm test and pnpm bench build them`,
+          detail: `${unbuilt.map((t) => t.name).join(', ')} not built (${unbuilt.flatMap(missingBuildOutputs).join(', ')} missing); pnpm test and pnpm bench build them`,
           fix: 'pnpm build:targets',
         },
   );

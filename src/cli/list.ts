@@ -1,5 +1,5 @@
+import { TARGETS } from '../launcher/registry.ts';
 import { SCENARIOS, type ScenarioDefinition } from '../scenarios/index.ts';
-import { TARGETS } from '../targets/registry.ts';
 import { textTable } from './format.ts';
 import { targetBuilt } from './select.ts';
 
@@ -7,13 +7,6 @@ import { targetBuilt } from './select.ts';
  * `lab list`: scenarios, targets, data layers and variants — everything a `lab run` selection or
  * a report row can name.
  */
-
-/** What each data layer of the registry is. New layers (ORMs, scenarios 10–13) add a line. */
-const DATA_LAYERS: Record<string, string> = {
-  pg: 'raw node-postgres (`pg`), hand-written SQL, pool of LAB_DB_POOL (default 10)',
-  typeorm: 'TypeORM (EntitySchema, repositories, QueryBuilder) behind /db/… (LAB_DATA_LAYER)',
-  mikroorm: 'MikroORM (defineEntity, forked EntityManager) behind /db/… (LAB_DATA_LAYER)',
-};
 
 /**
  * Scenarios measured in several variants: the variant is part of every result's key (reports,
@@ -48,7 +41,11 @@ export interface Listing {
     framework: string;
     adapter: string | null;
     dataLayer: string;
-    entry: string;
+    language: string;
+    server: string;
+    workers: number;
+    folder: string;
+    isDefault: boolean;
     built: boolean;
     description: string;
   }>;
@@ -75,13 +72,18 @@ export function listing(): Listing {
       framework: t.framework,
       adapter: t.adapter,
       dataLayer: t.dataLayer,
-      entry: t.entry,
+      language: t.language,
+      server: t.server,
+      workers: t.workers,
+      folder: t.folder,
+      isDefault: t.isDefault,
       built: targetBuilt(t),
       description: t.description,
     })),
     dataLayers: layers.map((name) => ({
       name,
-      description: DATA_LAYERS[name] ?? name,
+      // Every manifest describing the layer says the same; the first one speaks for it.
+      description: TARGETS.find((t) => t.dataLayer === name)?.dataLayerDescription ?? name,
       targets: TARGETS.filter((t) => t.dataLayer === name).map((t) => t.name),
     })),
     variants: Object.entries(SCENARIO_VARIANTS).map(([scenario, v]) => ({ scenario, ...v })),
@@ -109,14 +111,18 @@ export function formatListing(l: Listing = listing()): string {
     'Targets',
     '',
     textTable([
-      ['Target', 'Framework', 'Data layer', 'Description'],
+      ['Target', 'Language', 'Framework', 'Data layer', 'Server', 'Description'],
       ...l.targets.map((t) => [
-        t.name,
+        `${t.name}${t.isDefault ? ' *' : ''}`,
+        t.language,
         `${t.framework}${t.adapter ? ` (${t.adapter} adapter)` : ''}`,
         t.dataLayer,
+        `${t.server}${t.workers > 1 ? `, ${t.workers} workers` : ''}`,
         `${t.description}${t.built ? '' : ` — not built: pnpm build:targets`}`,
       ]),
     ]),
+    '* default targets (no --target / LAB_TARGETS). Groups: all, default, or a language.',
+    'A target is a folder with a manifest: src/targets/<name>/target.yaml.',
     '',
     'Data layers',
     '',

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { REPO_ROOT } from '../targets/registry.ts';
+import { REPO_ROOT } from '../launcher/registry.ts';
 import { compareCommand, METRICS } from './compare.ts';
 import { formatDoctor, runDoctor } from './doctor.ts';
 import { CliError, EXIT } from './errors.ts';

@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  defaultTargets,
+  getTarget,
+  missingBuildOutputs,
+  resolveTargetNames,
+  type TargetDefinition,
+} from '../launcher/registry.ts';
 import type { HttpEngine } from '../load/http-scenario.ts';
 import { SCENARIOS, type ScenarioDefinition } from '../scenarios/index.ts';
-import {
-  frameworkTargets,
-  REPO_ROOT,
-  TARGETS,
-  type TargetDefinition,
-} from '../targets/registry.ts';
 import { setupError, usageError } from './errors.ts';
 
 /** Comma- or space-separated names, repeated options merged: `01,03` `--scenario 1 --scenario 3`. */
@@ -71,23 +70,22 @@ export function selectScenarios(
   return chosen;
 }
 
-/** Targets by name; default the framework targets (raw pg). Unknown names list the valid ones. */
+/**
+ * Targets by name or group (`all`, `default`, a language such as `python`); default: the
+ * default targets. Unknown names list the valid ones.
+ */
 export function selectTargets(names: readonly string[]): TargetDefinition[] {
-  if (names.length === 0) return frameworkTargets();
-  const valid = TARGETS.map((t) => t.name);
-  const unknown = names.filter((n) => !valid.includes(n));
-  if (unknown.length > 0) {
-    throw usageError(
-      `Unknown target${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')}. ` +
-        `Valid targets: ${valid.join(', ')}.`,
-    );
+  if (names.length === 0) return defaultTargets();
+  try {
+    return resolveTargetNames(names).map(getTarget);
+  } catch (error) {
+    throw usageError((error as Error).message);
   }
-  return names.map((n) => TARGETS.find((t) => t.name === n) as TargetDefinition);
 }
 
-/** Whether a target's entry exists (NestJS targets are tsc output: `pnpm build:targets`). */
+/** Whether a target's build outputs exist (NestJS: tsc output; Go: binaries). */
 export function targetBuilt(target: TargetDefinition): boolean {
-  return existsSync(join(REPO_ROOT, target.entry));
+  return missingBuildOutputs(target).length === 0;
 }
 
 export function requireBuilt(targets: readonly TargetDefinition[]): void {
@@ -95,7 +93,7 @@ export function requireBuilt(targets: readonly TargetDefinition[]): void {
   if (missing.length > 0) {
     throw setupError(
       `${missing.map((t) => t.name).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not built ` +
-        `(${missing.map((t) => t.entry).join(', ')} missing). Fix: run \`pnpm build:targets\` first.`,
+        `(${missing.flatMap(missingBuildOutputs).join(', ')} missing). Fix: run \`pnpm build:targets\` first.`,
     );
   }
 }

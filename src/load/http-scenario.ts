@@ -1,11 +1,11 @@
 import pg from 'pg';
 import type { Lab } from '../infra/lab.ts';
 import { startUpstream, type Upstream } from '../infra/upstream.ts';
+import type { TargetEnv } from '../launcher/launch.ts';
+import { type TargetSession, withTarget } from '../launcher/runner.ts';
 import { isQuick } from '../scenarios/index.ts';
 import type { ScenarioContext, ScenarioDefinition } from '../scenarios/types.ts';
 import { sanityWarnings } from '../stats/sanity.ts';
-import type { TargetEnv } from '../targets/launch.ts';
-import { type TargetSession, withTarget } from '../targets/runner.ts';
 import { issueToken } from '../targets/shared/auth.ts';
 import { runInProcess } from './inprocess/engine.ts';
 import { runK6 } from './k6/run.ts';

@@ -1,10 +1,15 @@
 import { beforeAll, expect, test } from 'vitest';
 import { useLab } from '../infra/vitest.ts';
+import {
+  dbTargetNames,
+  defaultTargetNames,
+  getTarget,
+  resolveTargetNames,
+} from '../launcher/registry.ts';
 import { noteInfra, recordResult } from '../report/collector.ts';
 import { HTTP_VARIANTS } from '../scenarios/db-http.ts';
 import { getScenario } from '../scenarios/index.ts';
 import { CLOSED_10_VUS_DB } from '../scenarios/load-profiles.ts';
-import { frameworkTargetNames, getTarget, targetNames } from '../targets/registry.ts';
 import {
   defaultRounds,
   type HttpEngine,
@@ -65,21 +70,20 @@ function engineFromEnv(env: NodeJS.ProcessEnv = process.env): HttpEngine {
   return engine;
 }
 
-/** `LAB_TARGETS=a,b` selects targets; unknown names list the valid ones. */
+/**
+ * `LAB_TARGETS=a,b` selects targets by name or group (`all`, `default`, a language); unset: the
+ * default targets. Unknown names list the valid ones.
+ */
 export function targetsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  const all = targetNames();
-  if (!env.LAB_TARGETS) return frameworkTargetNames();
+  if (!env.LAB_TARGETS) return defaultTargetNames();
   const chosen = env.LAB_TARGETS.split(',')
     .map((name) => name.trim())
     .filter(Boolean);
-  const unknown = chosen.filter((name) => !all.includes(name));
-  if (unknown.length > 0) {
-    throw new Error(
-      `LAB_TARGETS: unknown target${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. ` +
-        `Valid targets: ${all.join(', ')}.`,
-    );
+  try {
+    return resolveTargetNames(chosen);
+  } catch (error) {
+    throw new Error(`LAB_TARGETS: ${(error as Error).message}`);
   }
-  return chosen;
 }
 
 /**
@@ -91,7 +95,9 @@ export function targetsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
 export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
   const scenario = getScenario(scenarioId);
   const variants = HTTP_VARIANTS[scenario.id] ?? [];
-  const all = process.env.LAB_TARGETS ? targetsFromEnv() : targetNames();
+  const all = (process.env.LAB_TARGETS ? targetsFromEnv() : dbTargetNames()).filter((name) =>
+    getTarget(name).supports.includes('db'),
+  );
   const lab = useLab({ fixtures: [...new Set(['users', ...scenario.fixtures])] });
   const suite = `bench/db-advanced/http-${scenario.id}`;
   beforeAll(() => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO_ROOT } from '../launcher/registry.ts';
 import type { RequestSpec } from '../load/inprocess/engine.ts';
-import { REPO_ROOT } from '../targets/registry.ts';
 import { CLOSED_10_VUS } from './load-profiles.ts';
 import { multipartFile, uploadBytes } from './multipart.ts';
 import type { ScenarioContext, ScenarioDefinition } from './types.ts';

@@ -1,4 +1,3 @@
-import type { DataLayerName } from '../data/types.ts';
 import { CLOSED_10_VUS_DB } from './load-profiles.ts';
 import type { ScenarioDefinition } from './types.ts';
 
@@ -11,7 +10,7 @@ export interface HttpVariant {
   /** `-e` variables of the k6 script. */
   env: Record<string, string>;
   /** Only targets on these data layers (raw-SQL strategies exist in the pg layer only). */
-  layers?: DataLayerName[];
+  layers?: string[];
 }
 
 const db = (

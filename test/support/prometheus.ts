@@ -12,7 +12,7 @@ import {
   waitUntilReady,
 } from '../../src/infra/local/process.ts';
 import { PortInUseError, withPortRetry } from '../../src/infra/ports.ts';
-import { REPO_ROOT } from '../../src/targets/registry.ts';
+import { REPO_ROOT } from '../../src/launcher/registry.ts';
 
 /**
  * A real Prometheus server for tests, run from the binary Debian's `prometheus` package installs

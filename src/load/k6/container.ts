@@ -1,6 +1,6 @@
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../targets/registry.ts';
+import { REPO_ROOT } from '../../launcher/registry.ts';
 
 /**
  * k6 from the `grafana/k6` image through testcontainers, for machines with a Docker runtime but

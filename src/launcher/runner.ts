@@ -48,6 +48,8 @@ export interface TargetRunOptions {
   extraEnv?: Record<string, string>;
   /** SIGTERM → SIGKILL grace when stopping the target, ms (default 5000). */
   stopGraceMs?: number;
+  /** Serving processes (targets whose manifest's start takes `{workers}`). */
+  workers?: number;
 }
 
 export interface TargetSession {
@@ -93,6 +95,7 @@ export async function withTarget<T>(
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}),
     ...(targetCpus ? { cpus: targetCpus } : {}),
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
   };
 
   let target: RunningTarget;
@@ -126,6 +129,11 @@ export async function withTarget<T>(
       'target.framework': definition.framework,
       'target.frameworkVersion': frameworkVersion(definition),
       'target.adapter': definition.adapter,
+      'target.language': definition.language,
+      'target.runtime': definition.runtime,
+      'target.server': definition.server,
+      'target.workers': options.workers ?? definition.workers,
+      'target.dataLayer': definition.dataLayer,
       'target.pid': target.pid,
       'target.cpus': target.cpus ?? null,
       'generator.kind': generator,

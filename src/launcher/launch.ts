@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assertConformant, type ConformanceReport } from '../conformance/index.ts';
@@ -7,6 +8,7 @@ import { logTail, makeScratchDir, spawnServer, stopServer } from '../infra/local
 import { PortInUseError, withPortRetry } from '../infra/ports.ts';
 import { allowedCpus, pinnedCommand } from '../load/pinning.ts';
 import { waitForGroupGone } from '../load/proc-sampler.ts';
+import { fillPlaceholders, type Placeholders } from './manifest.ts';
 import { getTarget, REPO_ROOT, type TargetDefinition } from './registry.ts';
 import { announceScrapeTarget } from './scrape-discovery.ts';
 
@@ -27,6 +29,8 @@ export interface StartTargetOptions {
    * start fails when /proc shows another affinity afterwards (e.g. taskset is not installed).
    */
   cpus?: string;
+  /** Serving processes, for targets whose start command takes `{workers}`; default the manifest's. */
+  workers?: number;
 }
 
 export interface TargetStopped {
@@ -52,6 +56,44 @@ export interface RunningTarget {
   logTail(): string;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with how it ended. */
   stop(graceMs?: number): Promise<TargetStopped>;
+}
+
+export interface StartCommand {
+  command: string;
+  args: string[];
+  cwd: string;
+  /** The manifest's environment with its placeholders filled (plus `LAB_DATA_LAYER`). */
+  env: Record<string, string>;
+}
+
+/**
+ * The process to spawn for a target, from its manifest: `start` with its placeholders filled,
+ * run in the target's folder. The same for every language; pinning wraps it in taskset.
+ */
+export function startCommand(
+  definition: TargetDefinition,
+  where: { port: number; host: string; cpus?: string; workers?: number },
+): StartCommand {
+  const cwd = join(REPO_ROOT, definition.folder);
+  const cpuCount = where.cpus ? parseCpuList(where.cpus)?.size : undefined;
+  const values: Placeholders = {
+    node: process.execPath,
+    root: REPO_ROOT.replace(/\/$/, ''),
+    dir: cwd,
+    port: String(where.port),
+    host: where.host,
+    workers: String(where.workers ?? definition.workers),
+    cpuCount: String(cpuCount ?? availableParallelism()),
+  };
+  const where_ = `target ${definition.name}`;
+  const [command, ...args] = definition.start.map((part) => fillPlaceholders(part, values, where_));
+  const env = Object.fromEntries(
+    Object.entries(definition.env).map(([key, value]) => [
+      key,
+      fillPlaceholders(value, values, where_),
+    ]),
+  );
+  return { command: command as string, args, cwd, env };
 }
 
 /** Parses a taskset/kernel CPU list (`0-2,5`) into its CPU numbers; undefined when malformed. */
@@ -102,18 +144,25 @@ export async function startTarget(
   const timeoutMs = options.timeoutMs ?? 30_000;
   try {
     return await withPortRetry(async (port) => {
-      // taskset execs node, so the spawned pid stays the target's pid (and its group id).
-      const { command, args } = pinnedCommand(
-        process.execPath,
-        [...definition.nodeArgs, join(REPO_ROOT, definition.entry)],
-        options.cpus,
-      );
-      const server = spawnServer(command, args, logFile, undefined, undefined, {
-        cwd: REPO_ROOT,
+      const {
+        command,
+        args,
+        cwd,
+        env: targetEnv,
+      } = startCommand(definition, {
+        port,
+        host: '127.0.0.1',
+        ...(options.cpus ? { cpus: options.cpus } : {}),
+        ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      });
+      // taskset execs the command, so the spawned pid stays the target's pid (and group id).
+      const pinned = pinnedCommand(command, args, options.cpus);
+      const server = spawnServer(pinned.command, pinned.args, logFile, undefined, undefined, {
+        cwd,
         env: {
           ...process.env,
           ...env,
-          ...definition.env,
+          ...targetEnv,
           ...options.extraEnv,
           PORT: String(port),
           HOST: '127.0.0.1',
@@ -161,7 +210,7 @@ export async function startTarget(
         announcement = announceScrapeTarget(definition.name, url, {
           ...process.env,
           ...env,
-          ...definition.env,
+          ...targetEnv,
           ...options.extraEnv,
         });
       } catch (error) {
