@@ -13,6 +13,7 @@ import {
   expectNoDifference,
   expectNotSlower,
   expectSlower,
+  nominalLevel,
   type RoundProgress,
 } from '../src/stats/index.ts';
 
@@ -258,8 +259,12 @@ describe('compareInterleaved', () => {
     expect(c.a).toEqual([10, 10.01, 10.02]);
     expect(c.verdict).toBe('faster');
     expect(progress.map((p) => p.decision?.verdict)).toEqual([undefined, undefined, 'faster']);
-    expect(c).toMatchObject({ looks: 4, correction: 'bonferroni', labels: { a: 'A', b: 'B' } });
-    expect(c.lookConfidence).toBeCloseTo(1 - 0.05 / 4, 12);
+    expect(c).toMatchObject({ looks: 4, correction: 'pocock', labels: { a: 'A', b: 'B' } });
+    expect(c).toMatchObject({ decidedAtRound: 3, stoppedBy: 'decided', method: 't' });
+    // One nominal level for every look, between the unadjusted 95% and Bonferroni's 1 − 0.05/4.
+    expect(c.lookConfidence).toBeCloseTo(1 - nominalLevel({ minLooks: 3, maxLooks: 6 }, 0.05), 12);
+    expect(c.lookConfidence).toBeGreaterThan(0.95);
+    expect(c.lookConfidence).toBeLessThan(1 - 0.05 / 4);
   });
 
   it('is deterministic: the same inputs and seed give the same comparison', async () => {
@@ -338,14 +343,14 @@ describe('expect helpers', () => {
     const e = error as ComparisonAssertionError;
     expect(e.name).toBe('AssertionError');
     expect(e.message).toMatch(
-      /^expected fastify to be ≥1\.20× faster than express on p95: verdict inconclusive, ratio \d\.\d\d \[\d\.\d\d, \d\.\d\d\] at 95% over 12 rounds \(interval at 99\.4% per look, 8 looks\)$/,
+      /^expected fastify to be ≥1\.20× faster than express on p95: verdict inconclusive, ratio \d\.\d\d \[\d\.\d\d, \d\.\d\d\] at 95% over 12 rounds \(interval at 9\d\.\d+% per look, 10 looks\)$/,
     );
     expect(e.comparison.rounds).toBe(12);
   });
 
   it('describes a wrong-direction result as such', async () => {
     await expect(expectFaster(slow(), fast(), { metric: 'p95' })).rejects.toThrow(
-      /expected A to be ≥1.05× faster than B on p95: verdict slower, .* over 5 rounds, stopped early/,
+      /expected A to be ≥1.05× faster than B on p95: verdict slower, .* over [34] rounds, stopped early/,
     );
   });
 

@@ -106,6 +106,40 @@ export function processGroupAlive(pgid: number): boolean {
   return processGroupMembers(pgid).length > 0;
 }
 
+/**
+ * CPU time in seconds of the running members of process group `pgid` (all their threads),
+ * with nanosecond resolution: the sum of the first field of /proc/<pid>/task/<tid>/schedstat
+ * (time on CPU). The tick counters of /proc/<pid>/stat have 10 ms resolution, too coarse to
+ * tell 30 µs of CPU per request from 33 µs in a one-second slice; schedstat is exact. Threads
+ * that exited before the call are not counted, so take differences over windows in which the
+ * group's threads live on (a server under steady load). Undefined when the group is gone.
+ */
+export function groupCpuSeconds(
+  pgid: number,
+  members: readonly number[] = processGroupMembers(pgid),
+): number | undefined {
+  let nanos = 0;
+  let seen = false;
+  for (const pid of members) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      try {
+        const first = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0];
+        nanos += Number(first);
+        seen = true;
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+  }
+  return seen ? nanos / 1e9 : undefined;
+}
+
 /** Polls until group `pgid` is gone; resolves false if it is still there after `timeoutMs`. */
 export async function waitForGroupGone(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

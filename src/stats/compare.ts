@@ -1,28 +1,37 @@
 import type { Result } from '../load/result.ts';
 import { bootstrapRatio, type IntervalMethod } from './bootstrap.ts';
+import { type PairVerdict, RankingFamily } from './family.ts';
 import { higherIsBetter, type Metric, metricName, metricValue } from './metric.ts';
 import { sanityWarnings } from './sanity.ts';
-import { type Decision, type DecisionOptions, decide } from './verdict.ts';
+import {
+  DEFAULT_EQUIVALENCE_MARGIN,
+  DEFAULT_MIN_RATIO,
+  type Decision,
+  type DecisionOptions,
+  decide,
+} from './verdict.ts';
 
 /**
  * Sequential, interleaved comparison of two targets.
  *
  * Rounds alternate the order (A B, B A, A B, …: ABBA over each pair of rounds) so that warm-up,
  * caches and slow drift of the machine hit both sides equally. From `minRounds` on, after every
- * round the bootstrap interval of the ratio is recomputed; the comparison stops as soon as the
- * verdict is decided (faster / slower / no-difference), else runs up to `maxRounds` and ends
- * `inconclusive` if still undecided.
+ * round the interval of the ratio is recomputed; the comparison stops as soon as the verdict is
+ * decided (faster / slower / no-difference), else runs up to `maxRounds` (or until `budgetMs`
+ * is spent) and ends `inconclusive` if still undecided.
  *
- * Looking at the data after every round and stopping when it "decides" inflates the error rate
- * (optional stopping). By default each look therefore uses a Bonferroni-corrected level: with
- * k possible looks, every interval is computed at 1 − (1 − confidence)/k, which bounds the
- * overall error by 1 − confidence whatever the stopping round. It is conservative (looks are
- * strongly correlated), costing a few extra rounds on borderline effects, never false verdicts;
- * large effects still stop at `minRounds`. `correction: 'none'` gives the naive procedure.
+ * Looking after every round and stopping when it "decides" inflates the error rate unless the
+ * looks are accounted for. The default, `correction: 'pocock'`, uses Pocock-type repeated
+ * confidence intervals (sequential.ts): t-intervals of the per-round log-ratios at one nominal
+ * level for every look, chosen by simulation so that all looks together keep the error at
+ * 1 − confidence — tighter than Bonferroni over the looks because consecutive looks are
+ * strongly correlated. `correction: 'bonferroni'` is the previous procedure (BCa bootstrap with
+ * a small-sample t expansion at 1 − (1 − confidence)/k per look), kept to replay old data;
+ * `'none'` is the naive one (no control of optional stopping: for tests only).
  */
 export type Runner<T> = (round: number) => Promise<T>;
 
-export type Correction = 'bonferroni' | 'none';
+export type Correction = 'pocock' | 'bonferroni' | 'none';
 
 export interface CompareOptions extends DecisionOptions {
   /** One measurement of side A: a `Result`, or directly the round's metric value. */
@@ -32,13 +41,16 @@ export interface CompareOptions extends DecisionOptions {
   metric: Metric;
   /** Overall (family-wise) confidence level. Default 0.95. */
   confidence?: number;
-  /** Rounds before the first look. Default 5. */
+  /** Rounds before the first look. Default 3 (pocock), 5 (bootstrap). */
   minRounds?: number;
   /** Round budget. Default 20. */
   maxRounds?: number;
+  /** Time budget, ms: no new round starts after it (the verdict so far stands). */
+  budgetMs?: number;
   correction?: Correction;
   seed?: number;
   resamples?: number;
+  /** Bootstrap interval method (bonferroni / none only). */
   method?: IntervalMethod;
   /** Names in messages; default the Results' `target` (and `variant`), else `A` and `B`. */
   labels?: { a?: string; b?: string };
@@ -59,12 +71,19 @@ export interface RoundProgress {
 
 export interface Comparison extends Decision {
   labels: { a: string; b: string };
-  /** Confidence level of the reported interval (per look; equals `confidence` when k = 1). */
+  /** Nominal confidence of the reported interval at its look (per-look level). */
   lookConfidence: number;
+  /** Repeated p-value of the verdict's zone (pocock; NaN for the bootstrap procedures). */
+  pValue?: number;
+  /** Round (1-based) at which the verdict was reached; null when it stayed inconclusive. */
+  decidedAtRound?: number | null;
+  /** Why sampling stopped: decided, the round budget, or the time budget. */
+  stoppedBy?: 'decided' | 'rounds' | 'time';
   /** Number of possible looks k the correction accounts for. */
   looks: number;
   correction: Correction;
-  method: IntervalMethod;
+  /** `t` (pocock: t-intervals of the mean log-ratio) or the bootstrap interval method. */
+  method: IntervalMethod | 't';
   minRounds: number;
   maxRounds: number;
   /** True when the verdict was decided before the budget ran out. */
@@ -81,18 +100,34 @@ export interface Comparison extends Decision {
 
 export async function compareInterleaved(options: CompareOptions): Promise<Comparison> {
   const confidence = options.confidence ?? 0.95;
-  const minRounds = options.minRounds ?? 5;
+  const correction = options.correction ?? 'pocock';
+  const pocock = correction === 'pocock';
+  const minRounds = options.minRounds ?? (pocock ? 3 : 5);
   const maxRounds = options.maxRounds ?? 20;
-  const correction = options.correction ?? 'bonferroni';
-  const method = options.method ?? 'bca';
-  if (!(Number.isInteger(minRounds) && minRounds >= 2)) {
-    throw new Error(`minRounds must be an integer ≥ 2, got ${minRounds}`);
+  const method = pocock ? 't' : (options.method ?? 'bca');
+  if (!(Number.isInteger(minRounds) && minRounds >= (pocock ? 3 : 2))) {
+    throw new Error(`minRounds must be an integer ≥ ${pocock ? 3 : 2}, got ${minRounds}`);
   }
   if (!(Number.isInteger(maxRounds) && maxRounds >= minRounds)) {
     throw new Error(`maxRounds must be an integer ≥ minRounds (${minRounds}), got ${maxRounds}`);
   }
-  const looks = correction === 'bonferroni' ? maxRounds - minRounds + 1 : 1;
-  const lookConfidence = 1 - (1 - confidence) / looks;
+  const looks = correction === 'none' ? 1 : maxRounds - minRounds + 1;
+  let lookConfidence = 1 - (1 - confidence) / (correction === 'bonferroni' ? looks : 1);
+  const family = pocock
+    ? new RankingFamily(['a', 'b'], {
+        metric: options.metric,
+        alpha: 1 - confidence,
+        plan: { minLooks: minRounds, maxLooks: maxRounds },
+        ...(options.minRatio !== undefined ? { minRatio: options.minRatio } : {}),
+        ...(options.equivalenceMargin !== undefined
+          ? { equivalenceMargin: options.equivalenceMargin }
+          : {}),
+      })
+    : undefined;
+  const started = performance.now();
+  let pValue = Number.NaN;
+  let decidedAtRound: number | null = null;
+  let stoppedBy: Comparison['stoppedBy'] = 'rounds';
   const name = metricName(options.metric);
 
   const a: number[] = [];
@@ -133,21 +168,51 @@ export async function compareInterleaved(options: CompareOptions): Promise<Compa
     orders.push(order);
 
     decision = undefined;
-    if (a.length >= minRounds) {
+    if (family) {
+      family.addBlock({ a: va, b: vb });
+      if (a.length >= minRounds) {
+        const pair = family.evaluate().pairs[0] as PairVerdict;
+        lookConfidence = 1 - pair.nominal;
+        pValue = pair.p;
+        decision = {
+          verdict: pair.verdict,
+          ratio: pair.ratio,
+          lower: pair.lower,
+          upper: pair.upper,
+          confidence,
+          rounds: a.length,
+          metric: name,
+          minRatio: options.minRatio ?? DEFAULT_MIN_RATIO,
+          equivalenceMargin: options.equivalenceMargin ?? DEFAULT_EQUIVALENCE_MARGIN,
+        };
+      }
+    } else if (a.length >= minRounds) {
       const ci = bootstrapRatio(a, b, {
         higherIsBetter: higherIsBetter(options.metric),
         confidence: lookConfidence,
         resamples: options.resamples,
         seed: options.seed,
-        method,
+        method: method as IntervalMethod,
       });
       decision = decide(ci, { ...options, metric: name });
     }
     await options.onRound?.({ round, order, a: va, b: vb, decision });
-    if (decision && decision.verdict !== 'inconclusive') break;
+    if (decision && decision.verdict !== 'inconclusive') {
+      decidedAtRound = a.length;
+      stoppedBy = 'decided';
+      break;
+    }
+    if (
+      options.budgetMs !== undefined &&
+      a.length >= minRounds &&
+      performance.now() - started > options.budgetMs
+    ) {
+      stoppedBy = 'time';
+      break;
+    }
   }
 
-  // maxRounds ≥ minRounds ≥ 2, so the last round always looked.
+  // maxRounds ≥ minRounds and the time budget only stops after a look: the last round looked.
   const final = decision as Decision;
   return {
     ...final,
@@ -155,6 +220,9 @@ export async function compareInterleaved(options: CompareOptions): Promise<Compa
     confidence,
     labels: { a: labels.a ?? 'A', b: labels.b ?? 'B' },
     lookConfidence,
+    pValue,
+    decidedAtRound,
+    stoppedBy,
     looks,
     correction,
     method,
