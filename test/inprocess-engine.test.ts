@@ -81,6 +81,35 @@ describe('in-process engine', () => {
     expect(result.errors).toBe(0);
   });
 
+  it("open model: no latency below the server's own delay (no request counted before it is sent)", async () => {
+    // Each answer takes ≥ 2 ms, so no honest latency can be shorter, whatever the rate. At 2,000
+    // requests/s the schedule is 0.5 ms apart, finer than timers: requests due within a
+    // millisecond go out early, and their latency must count from when they were sent.
+    const slow = createServer((req, res) => {
+      req.resume();
+      // Timers may fire early against the clock (libuv caches loop time): check the clock.
+      const received = performance.now();
+      const answer = () => {
+        if (performance.now() - received >= 2) res.end('{"ok":true}');
+        else setImmediate(answer);
+      };
+      answer();
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const result = await runInProcess({
+        ...base,
+        baseUrl: `http://127.0.0.1:${(slow.address() as AddressInfo).port}`,
+        settings: { model: 'open', ratePerSecond: 2000, durationSeconds: 0.5 },
+        request: () => ({ method: 'GET', path: '/ok' }),
+      });
+      expect(result.requests).toBeGreaterThan(0);
+      expect(result.latency.min).toBeGreaterThanOrEqual(2);
+    } finally {
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+
   it('does not record the warm-up phase', async () => {
     const before = hits;
     const result = await runInProcess({

@@ -97,7 +97,7 @@ export async function scenarioContext(lab: Lab): Promise<ScenarioContext> {
 }
 
 /** Starts every target (nested withTarget: all are stopped, whatever fails). */
-async function withTargets<T>(
+export async function withTargets<T>(
   names: readonly string[],
   env: TargetEnv,
   fn: (sessions: TargetSession[]) => Promise<T>,
@@ -115,10 +115,78 @@ async function withTargets<T>(
   );
 }
 
-const rotate = <T>(items: readonly T[], by: number): T[] =>
+export const rotate = <T>(items: readonly T[], by: number): T[] =>
   items.map((_, i) => items[(i + by) % items.length] as T);
 
-function describe(result: Result): string {
+/** The environment every target of a scenario run gets (same pool size for all). */
+export function targetEnv(lab: Lab, upstream: Upstream): TargetEnv {
+  return {
+    DATABASE_URL: lab.pg.url,
+    REDIS_URL: lab.redis.url,
+    UPSTREAM_URL: upstream.url,
+    LAB_DB_POOL: String(DB_POOL),
+    LAB_AUTH_SECRET: AUTH_SECRET,
+  };
+}
+
+/** Pool size of every target (LAB_DB_POOL): one value, so no target gets more connections. */
+export const DB_POOL = 10;
+
+/** What every Result of a scenario run carries about the servers around the target. */
+export function runMeta(lab: Lab, upstream: Upstream): Result['meta'] {
+  return {
+    'db.pool': DB_POOL,
+    'pg.version': lab.pg.serverVersion,
+    'pg.provider': lab.pg.provider,
+    'redis.version': lab.redis.serverVersion,
+    'upstream.delayMs': upstream.delayMs,
+  };
+}
+
+export interface SliceOptions {
+  scenario: ScenarioDefinition;
+  session: TargetSession;
+  engine: HttpEngine;
+  settings: LoadSettings;
+  context: ScenarioContext;
+  variant?: { name: string; env: Record<string, string> };
+}
+
+/** One measurement of one target with either engine, sampled by the runner, sanity-checked. */
+export async function measureSlice(options: SliceOptions): Promise<Result> {
+  const { scenario, session, engine, settings, context, variant } = options;
+  const name = session.target.definition.name;
+  const measured = await session.measure((signal) =>
+    engine === 'k6'
+      ? runK6({
+          script: scenario.k6?.script as string,
+          baseUrl: session.url,
+          scenario: scenario.id,
+          target: name,
+          settings,
+          env: { ...scenario.k6?.env?.(context), ...variant?.env },
+          ...(variant ? { variant: variant.name } : {}),
+          ...(session.generatorCpus ? { cpus: session.generatorCpus } : {}),
+        })
+      : runInProcess({
+          baseUrl: session.url,
+          scenario: scenario.id,
+          target: name,
+          settings,
+          signal,
+          request: (i) => scenario.request?.(i, context) ?? { method: 'GET', path: '/' },
+          ...(variant ? { variant: variant.name } : {}),
+          ...(scenario.expectStatus ? { expectStatus: scenario.expectStatus } : {}),
+        }),
+  );
+  // Generator saturation, Little's law, error rates: warnings in the report.
+  return {
+    ...measured,
+    warnings: [...new Set([...measured.warnings, ...sanityWarnings(measured)])],
+  };
+}
+
+export function describeResult(result: Result): string {
   if (result.failure) return `FAILED: ${result.failure.split('\n')[0]}`;
   const cpu = result.resources
     ? `, target CPU ${result.resources.cpuPercent.mean.toFixed(0)}%`
@@ -142,13 +210,7 @@ export async function runHttpScenario(options: HttpScenarioOptions): Promise<Res
   }
   const context = await scenarioContext(lab);
   const upstream: Upstream = await startUpstream();
-  const env: TargetEnv = {
-    DATABASE_URL: lab.pg.url,
-    REDIS_URL: lab.redis.url,
-    UPSTREAM_URL: upstream.url,
-    LAB_DB_POOL: '10',
-    LAB_AUTH_SECRET: AUTH_SECRET,
-  };
+  const env = targetEnv(lab, upstream);
   const results: Result[] = [];
   const total = rounds * options.targets.length;
   const perRunSeconds = (settings.warmupSeconds ?? 0) + settings.durationSeconds;
@@ -170,48 +232,22 @@ export async function runHttpScenario(options: HttpScenarioOptions): Promise<Res
               `[${tag}] ${engine} round ${round + 1}/${rounds}, ${name} ` +
                 `(${done + 1}/${total}, ~${left} s left)…`,
             );
-            const measured = await session.measure((signal) =>
-              engine === 'k6'
-                ? runK6({
-                    script: scenario.k6?.script as string,
-                    baseUrl: session.url,
-                    scenario: scenario.id,
-                    target: name,
-                    settings,
-                    env: { ...scenario.k6?.env?.(context), ...options.variant?.env },
-                    ...(options.variant ? { variant: options.variant.name } : {}),
-                    ...(session.generatorCpus ? { cpus: session.generatorCpus } : {}),
-                  })
-                : runInProcess({
-                    baseUrl: session.url,
-                    scenario: scenario.id,
-                    target: name,
-                    settings,
-                    signal,
-                    request: (i) => scenario.request?.(i, context) ?? { method: 'GET', path: '/' },
-                    ...(options.variant ? { variant: options.variant.name } : {}),
-                    ...(scenario.expectStatus ? { expectStatus: scenario.expectStatus } : {}),
-                  }),
-            );
+            const measured = await measureSlice({
+              scenario,
+              session,
+              engine,
+              settings,
+              context,
+              ...(options.variant ? { variant: options.variant } : {}),
+            });
             const result: Result = {
               ...measured,
-              // Generator saturation, Little's law, error rates: warnings in the report.
-              warnings: [...new Set([...measured.warnings, ...sanityWarnings(measured)])],
-              meta: {
-                ...measured.meta,
-                round,
-                rounds,
-                'db.pool': 10,
-                'pg.version': lab.pg.serverVersion,
-                'pg.provider': lab.pg.provider,
-                'redis.version': lab.redis.serverVersion,
-                'upstream.delayMs': upstream.delayMs,
-              },
+              meta: { ...measured.meta, round, rounds, ...runMeta(lab, upstream) },
             };
             results.push(result);
             options.onResult?.(result);
             done++;
-            log(`[${tag}]   ${name}: ${describe(result)}`);
+            log(`[${tag}]   ${name}: ${describeResult(result)}`);
           }
         }
       },

@@ -6,7 +6,8 @@ import {
   getTarget,
   resolveTargetNames,
 } from '../launcher/registry.ts';
-import { noteInfra, recordResult } from '../report/collector.ts';
+import { noteInfra, recordRanking, recordResult } from '../report/collector.ts';
+import { formatRanking } from '../report/ranking-text.ts';
 import { HTTP_VARIANTS } from '../scenarios/db-http.ts';
 import { getScenario } from '../scenarios/index.ts';
 import { CLOSED_10_VUS_DB } from '../scenarios/load-profiles.ts';
@@ -17,13 +18,20 @@ import {
   scenarioSettings,
 } from './http-scenario.ts';
 import { k6SkipReason } from './k6/binary.ts';
+import { budgetSeconds, runRanking } from './ranking-run.ts';
 import type { LoadSettings, Result } from './result.ts';
+import { testAlpha } from './test-alpha.ts';
 
 /**
- * The body of a basic HTTP bench file (bench/basic/0N-*.bench.ts): one scenario, every registered
- * target (or `LAB_TARGETS=fastify,express`), through k6 (or `LAB_ENGINE=inprocess`). Without k6
- * the suite is skipped with the reason in its name; under CI=true a missing k6 fails instead.
- * Any failed run or failed check fails the suite: a target that answers wrongly cannot look fast.
+ * The body of a basic HTTP bench file (bench/basic/0N-*.bench.ts): one scenario, the default
+ * targets (or `LAB_TARGETS=fastify,express`, groups such as `python`), ranked with verdicts:
+ * sampled in interleaved blocks until every adjacent pair and every target against the best is
+ * decided or the budget (`LAB_BUDGET`) is spent, by throughput and by median latency at an equal
+ * open-model rate (src/load/ranking-run.ts). The in-process engine by default (it reaches the
+ * targets' limit here; k6 on one core does not), `LAB_ENGINE=k6` for k6 (verdicts only where k6
+ * had headroom). Any failed run, error or failed check fails the suite: a target that answers
+ * wrongly cannot look fast. Without k6 (LAB_ENGINE=k6) the suite is skipped with the reason in its
+ * name; under CI=true a missing k6 fails instead.
  */
 export async function defineHttpSuite(scenarioId: string): Promise<void> {
   const scenario = getScenario(scenarioId);
@@ -31,7 +39,7 @@ export async function defineHttpSuite(scenarioId: string): Promise<void> {
   const targets = targetsFromEnv();
   // The conformance gate exercises /users on every target: `users` is always seeded.
   const lab = useLab({ fixtures: [...new Set(['users', ...scenario.fixtures])] });
-  const title = `${scenario.id}: ${scenario.measures} — ${targets.join(', ')} (${engine})`;
+  const title = `${scenario.id}: ${scenario.measures} — ranking ${targets.join(', ')} (${engine})`;
   const skip = engine === 'k6' ? await k6SkipReason() : undefined;
   if (skip) {
     test.skip(`${title} — skipped: ${skip}`, () => {});
@@ -41,29 +49,30 @@ export async function defineHttpSuite(scenarioId: string): Promise<void> {
   beforeAll(() => {
     noteInfra(lab, { suite });
   });
-  const settings = scenarioSettings(scenario);
-  const rounds = defaultRounds();
-  const budgetMs = budgetFor(rounds, targets.length, settings);
+  const budget = budgetSeconds();
   test(
     title,
     async () => {
-      const results = await runHttpScenario({
+      const run = await runRanking({
         scenario,
         targets,
         lab,
         engine,
-        rounds,
-        settings,
+        alpha: testAlpha(),
+        budgetSeconds: budget,
         onResult: (result) => recordResult(result, { suite }),
       });
-      expectNoProblems(results);
+      recordRanking(run, { suite });
+      console.log(formatRanking(run));
+      expect(run.problems, run.problems.join('\n')).toEqual([]);
     },
-    budgetMs,
+    // Budget, warm-ups, start-ups and verification of every target, with room to spare.
+    (budget * 1.5 + targets.length * 60 + 120) * 1000,
   );
 }
 
 function engineFromEnv(env: NodeJS.ProcessEnv = process.env): HttpEngine {
-  const engine = env.LAB_ENGINE ?? 'k6';
+  const engine = env.LAB_ENGINE ?? 'inprocess';
   if (engine !== 'k6' && engine !== 'inprocess') {
     throw new Error(`LAB_ENGINE must be k6 or inprocess, got ${JSON.stringify(engine)}`);
   }

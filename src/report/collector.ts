@@ -1,10 +1,11 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ServerInstance } from '../infra/types.ts';
+import type { RankingRun } from '../load/ranking-run.ts';
 import type { Result } from '../load/result.ts';
 import type { Comparison, Verdict } from '../stats/index.ts';
 import { infraNote, REPO_ROOT } from './environment.ts';
-import type { Claim, ClaimInput, ComparisonData, InfraNote } from './types.ts';
+import type { Claim, ClaimInput, ComparisonData, InfraNote, RankingData } from './types.ts';
 
 /**
  * Collects what bench files measured, across vitest's worker processes. Each process appends
@@ -32,6 +33,7 @@ export type RunRecord = { v: typeof RECORD_VERSION; at: string; pid: number } & 
       comparison: ComparisonData;
     }
   | { kind: 'infra'; suite: string | null; infra: InfraNote }
+  | { kind: 'ranking'; suite: string; ranking: RankingData }
 );
 
 /** Omit<> of a union distributes; this keeps each member's fields. */
@@ -73,6 +75,7 @@ export interface Collector {
   recordResult(result: Result, options: RecordOptions): void;
   recordComparison(comparison: Comparison, options: ComparisonRecordOptions): void;
   noteInfra(lab: LabServers, options?: Partial<RecordOptions>): void;
+  recordRanking(run: RankingRun, options: RecordOptions): void;
 }
 
 /** The part of a `Lab` that `noteInfra` reads. */
@@ -110,6 +113,13 @@ export function createCollector(runDir: string, pid: number = process.pid): Coll
     },
     noteInfra(lab, options) {
       write({ kind: 'infra', suite: options?.suite ?? null, infra: infraNote(lab) });
+    },
+    recordRanking(run, options) {
+      write({
+        kind: 'ranking',
+        suite: requireName(options?.suite, 'suite'),
+        ranking: rankingData(run),
+      });
     },
   };
 }
@@ -155,6 +165,18 @@ export function recordComparison(
   return collector !== undefined;
 }
 
+/** Records a scenario's ranking with its verdicts (its Results are recorded one by one). */
+export function recordRanking(run: RankingRun, options: RecordOptions): boolean {
+  const collector = currentCollector();
+  collector?.recordRanking(run, options);
+  return collector !== undefined;
+}
+
+export function rankingData(run: RankingRun): RankingData {
+  const { results, ...rest } = run;
+  return { ...rest, resultCount: results.length };
+}
+
 /** Records the servers a suite's lab runs on (versions, provider, durability flags). */
 export function noteInfra(lab: LabServers, options: Partial<RecordOptions> = {}): boolean {
   const collector = currentCollector();
@@ -193,7 +215,7 @@ export function normalizeClaim(input: ClaimInput, comparison: { verdict: Verdict
   const status = expected.includes(comparison.verdict)
     ? 'passed'
     : comparison.verdict === 'inconclusive'
-      ? 'inconclusive'
+      ? 'unconfirmed'
       : 'failed';
   return { expected, description: description ?? expected.join(' or '), status };
 }

@@ -174,14 +174,12 @@ export function renderHistoryIndexHtml(entries: HistoryEntry[]): string {
     const git = s.gitSha
       ? `<code title="${h(s.gitSha)}">${h(s.gitSha.slice(0, 10))}</code>${s.gitDirty ? ' <span class="muted" title="uncommitted changes">+dirty</span>' : ''}${s.gitBranch ? ` <span class="muted">${h(s.gitBranch)}</span>` : ''}`
       : '<span class="muted">unknown</span>';
-    const claimTotal = s.claims.passed + s.claims.failed + s.claims.inconclusive;
+    const claimTotal = s.claims.passed + s.claims.failed + s.claims.unconfirmed;
     const claims = claimTotal
       ? [
           badge('passed', `${s.claims.passed} passed`),
           s.claims.failed ? badge('failed', `${s.claims.failed} failed`) : '',
-          s.claims.inconclusive
-            ? badge('inconclusive', `${s.claims.inconclusive} inconclusive`)
-            : '',
+          s.claims.unconfirmed ? badge('inconclusive', `${s.claims.unconfirmed} unconfirmed`) : '',
         ]
           .filter(Boolean)
           .join(' ')

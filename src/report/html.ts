@@ -236,9 +236,9 @@ function header(report: RunReport): string {
   const sha = s.gitSha
     ? `<code title="${h(s.gitSha)}">${h(s.gitSha.slice(0, 12))}</code>${s.gitBranch ? ` on ${h(s.gitBranch)}` : ''}${s.gitDirty ? ' <span class="muted">(uncommitted changes)</span>' : ''}`
     : 'unknown';
-  const claimTotal = s.claims.passed + s.claims.failed + s.claims.inconclusive;
+  const claimTotal = s.claims.passed + s.claims.failed + s.claims.unconfirmed;
   const claims = claimTotal
-    ? `${badge('passed', `${s.claims.passed} passed`)} ${badge('failed', `${s.claims.failed} failed`)} ${badge('inconclusive', `${s.claims.inconclusive} inconclusive`)}`
+    ? `${badge('passed', `${s.claims.passed} passed`)} ${badge('failed', `${s.claims.failed} failed`)} ${badge('inconclusive', `${s.claims.unconfirmed} unconfirmed`)}`
     : '<span class="muted">none</span>';
   const items = [
     ['Started', h(dateTime(s.startedAt))],

@@ -129,7 +129,8 @@ const schema = {
                 required: ['expected', 'status'],
                 properties: {
                   expected: strings,
-                  status: { enum: ['passed', 'failed', 'inconclusive'] },
+                  // `inconclusive`: the name of `unconfirmed` before it was renamed.
+                  status: { enum: ['passed', 'failed', 'unconfirmed', 'inconclusive'] },
                 },
               },
             ],
@@ -204,7 +205,11 @@ export function parseRunReport(text: string, file: string): RunReport {
   if (!validate(data)) {
     throw new RunReportError(file, `invalid run report: ${describeErrors(validate.errors)}`);
   }
-  return data as RunReport;
+  const report = data as RunReport;
+  for (const c of report.comparisons) {
+    if (c.claim && (c.claim.status as string) === 'inconclusive') c.claim.status = 'unconfirmed';
+  }
+  return report;
 }
 
 export function loadRunReport(path: string): RunReport {

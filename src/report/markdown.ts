@@ -27,7 +27,7 @@ export function renderMarkdown(report: RunReport): string {
       failed ? `${failed} failed run${plural(failed)}` : undefined,
       `${report.comparisons.length} comparison${plural(report.comparisons.length)}`,
       claims.length
-        ? `claims: ${claimCount('passed').length} ✅ passed, ${claimCount('failed').length} ❌ failed, ${claimCount('inconclusive').length} ❔ inconclusive`
+        ? `claims: ${claimCount('passed').length} ✅ passed, ${claimCount('failed').length} ❌ failed, ${claimCount('unconfirmed').length} ❔ unconfirmed`
         : undefined,
       `started ${report.startedAt}, ${duration(report.startedAt, report.finishedAt)}`,
     ]
@@ -303,7 +303,7 @@ function ratioToFastest(throughput: number, fastest: number): string {
   return ratio === 1 ? '1.00× (fastest)' : `${ratio.toFixed(2)}×`;
 }
 
-const CLAIM_ICON: Record<ClaimStatus, string> = { passed: '✅', failed: '❌', inconclusive: '❔' };
+const CLAIM_ICON: Record<ClaimStatus, string> = { passed: '✅', failed: '❌', unconfirmed: '❔' };
 /** Warnings shown per comparison; the JSON keeps all. */
 const MAX_COMPARISON_WARNINGS = 5;
 

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Reporter, TestModule, TestSpecification } from 'vitest/node';
+import { REPO_ROOT } from '../launcher/registry.ts';
+import { makesVerdicts } from '../load/alpha.ts';
 
 /**
  * Whole-run progress for `pnpm bench`, next to vitest's own output: how many suites are done,
@@ -14,6 +17,13 @@ export default class BenchProgressReporter implements Reporter {
 
   onTestRunStart(specifications: ReadonlyArray<TestSpecification>): void {
     this.total = specifications.length;
+    // The run's error budget is shared by the suites that make verdicts (src/load/alpha.ts);
+    // workers are forked after this, with this process's environment.
+    const verdictFiles = specifications
+      .map((spec) => spec.moduleId)
+      .filter((file) => makesVerdicts(readFileSync(file, 'utf8')))
+      .map((file) => relative(REPO_ROOT, file));
+    process.env.LAB_VERDICT_SUITES = JSON.stringify([...new Set(verdictFiles)]);
     this.started = performance.now();
     console.log(
       `[lab] ${this.total} benchmark suite${this.total === 1 ? '' : 's'} to run, one at a time`,

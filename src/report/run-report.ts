@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { ProviderKind } from '../infra/types.ts';
+import { DEFAULT_ALPHA, verdictSuites } from '../load/alpha.ts';
 import { type RunRecord, reportsDir, runDirFor } from './collector.ts';
 import { captureEnvironment, mergeInfraNotes } from './environment.ts';
 import { addToHistory } from './history.ts';
@@ -18,11 +19,13 @@ import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import {
   type Environment,
+  type ErrorControl,
   type InfraNote,
   RUN_REPORT_KIND,
   RUN_REPORT_SCHEMA_VERSION,
   type RunReport,
   type StoredComparison,
+  type StoredRanking,
   type StoredResult,
 } from './types.ts';
 
@@ -146,7 +149,7 @@ export function readRunDir(runDir: string): {
       if (line.trim() === '') return;
       try {
         const record = JSON.parse(line) as RunRecord;
-        if (record.v !== 1 || !['result', 'comparison', 'infra'].includes(record.kind)) {
+        if (record.v !== 1 || !['result', 'comparison', 'infra', 'ranking'].includes(record.kind)) {
           throw new Error(`unknown record (v ${String(record.v)}, kind ${String(record.kind)})`);
         }
         records.push(record);
@@ -171,6 +174,7 @@ export function buildRunReport(
   const { meta, records, warnings } = readRunDir(runDir);
   const results: StoredResult[] = [];
   const comparisons: StoredComparison[] = [];
+  const rankings: StoredRanking[] = [];
   const infra: Array<{ suite: string | null; note: InfraNote }> = [];
   for (const record of records) {
     const provenance = { recordedAt: record.at, pid: record.pid };
@@ -179,11 +183,13 @@ export function buildRunReport(
     } else if (record.kind === 'comparison') {
       const { suite, scenario, claim, comparison } = record;
       comparisons.push({ suite, scenario, ...provenance, claim, comparison });
+    } else if (record.kind === 'ranking') {
+      rankings.push({ suite: record.suite, ...provenance, ranking: record.ranking });
     } else {
       infra.push({ suite: record.suite, note: record.infra });
     }
   }
-  if (results.length === 0 && comparisons.length === 0) return undefined;
+  if (results.length === 0 && comparisons.length === 0 && rankings.length === 0) return undefined;
 
   const environment = meta?.environment ?? options.environment ?? captureEnvironment();
   environment.infra = { ...environment.infra, ...mergeInfraNotes(infra) };
@@ -197,8 +203,44 @@ export function buildRunReport(
     environment,
     results,
     comparisons,
+    rankings,
+    errorControl: errorControl(environment, comparisons, rankings),
     warnings: [...runWarnings(environment, results, comparisons), ...warnings],
   };
+}
+
+/**
+ * The run's error control as the report states it: α and the suites sharing it (from the
+ * environment the run recorded), every comparison Holm counted, and the expected number of false
+ * calls — the sum of the levels at which verdicts were called (claims at their own level).
+ */
+export function errorControl(
+  env: Environment,
+  comparisons: StoredComparison[],
+  rankings: StoredRanking[],
+): ErrorControl {
+  const alpha = Number(env.config.env.LAB_ALPHA ?? DEFAULT_ALPHA);
+  // The suites that made verdicts; at least those that recorded one.
+  const recorded = new Set([...comparisons.map((c) => c.suite), ...rankings.map((r) => r.suite)]);
+  const suites = (() => {
+    try {
+      return Math.max(verdictSuites(env.config.env).count, recorded.size);
+    } catch {
+      return recorded.size;
+    }
+  })();
+  let count = comparisons.length;
+  let expected = 0;
+  for (const c of comparisons) {
+    if (c.comparison.verdict !== 'inconclusive') expected += 1 - c.comparison.confidence;
+  }
+  for (const r of rankings) {
+    for (const family of r.ranking.families) {
+      count += family.comparisons;
+      expected += family.expectedFalseCalls;
+    }
+  }
+  return { alpha, suites, comparisons: count, expectedFalseCalls: expected };
 }
 
 function runWarnings(

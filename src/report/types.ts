@@ -1,5 +1,6 @@
 import type { ProviderKind } from '../infra/types.ts';
 import type { PinningPlan } from '../load/pinning.ts';
+import type { RankingRun } from '../load/ranking-run.ts';
 import type { Result } from '../load/result.ts';
 import type { Comparison, Verdict } from '../stats/index.ts';
 
@@ -86,7 +87,19 @@ export interface InfraNote {
   redis?: Omit<ServerInfo, 'suites'>;
 }
 
-export type ClaimStatus = 'passed' | 'failed' | 'inconclusive';
+/** `unconfirmed`: the verdict was inconclusive — a claim that fails without contrary evidence. */
+export type ClaimStatus = 'passed' | 'failed' | 'unconfirmed';
+
+export interface ErrorControl {
+  /** Family-wise error rate of the whole run (LAB_ALPHA). */
+  alpha: number;
+  /** Suites sharing it. */
+  suites: number;
+  /** Comparisons decided or reported in the run (ranking pairs counted by Holm, and claims). */
+  comparisons: number;
+  /** Sum of the levels at which verdicts were called: the expected number of false calls. */
+  expectedFalseCalls: number;
+}
 
 /**
  * What a bench file claimed about a comparison: a verdict, several acceptable ones
@@ -100,7 +113,7 @@ export type ClaimInput =
 export interface Claim {
   expected: Verdict[];
   description: string;
-  /** passed: verdict expected; inconclusive: verdict inconclusive (and not expected); else failed. */
+  /** passed: verdict expected; unconfirmed: verdict inconclusive (and not expected); else failed. */
   status: ClaimStatus;
 }
 
@@ -130,6 +143,14 @@ export interface StoredComparison extends Provenance {
   comparison: ComparisonData;
 }
 
+/** A scenario's ranking with verdicts (src/load/ranking-run.ts), without its Results. */
+export type RankingData = Omit<RankingRun, 'results'> & { resultCount: number };
+
+export interface StoredRanking extends Provenance {
+  suite: string;
+  ranking: RankingData;
+}
+
 export interface RunReport {
   kind: typeof RUN_REPORT_KIND;
   schemaVersion: typeof RUN_REPORT_SCHEMA_VERSION;
@@ -139,6 +160,10 @@ export interface RunReport {
   environment: Environment;
   results: StoredResult[];
   comparisons: StoredComparison[];
+  /** Rankings with verdicts, one per scenario (and variant); absent in older reports. */
+  rankings?: StoredRanking[];
+  /** How the run's error budget was shared (src/load/alpha.ts); absent in older reports. */
+  errorControl?: ErrorControl;
   /** Run-wide warnings: dirty tree, no pinning, quick mode, unreadable records, failed runs. */
   warnings: string[];
 }

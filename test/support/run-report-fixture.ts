@@ -324,7 +324,7 @@ export function fixtureReport(options: FixtureOptions = {}): RunReport {
       'p95',
       'inconclusive',
       [1.02, 0.97, 1.08],
-      { status: 'inconclusive', expected: ['no-difference'], description: 'same upstream cost' },
+      { status: 'unconfirmed', expected: ['no-difference'], description: 'same upstream cost' },
     ),
     comparison(
       '05-upstream',

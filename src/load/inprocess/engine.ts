@@ -624,8 +624,13 @@ export async function runInProcess(options: InProcessOptions): Promise<Result> {
               connection.startedAt = scheduled;
               setImmediate(() => done(connection, TRANSPORT_ERROR, performance.now()));
             } else if (tally.record) tally.transportErrors++;
-          } else if (connection) connection.send(request, scheduled);
-          else queue.push({ request, scheduled });
+          } else if (connection) {
+            // Timers cannot wait less than a millisecond, so a request due within one goes out
+            // a little early: its latency counts from when it was sent, never from a later
+            // scheduled time (that would report less than the server took). A late one counts
+            // from its schedule (no coordinated omission).
+            connection.send(request, Math.min(scheduled, performance.now()));
+          } else queue.push({ request, scheduled });
         }
       };
       schedule().then(

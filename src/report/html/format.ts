@@ -67,7 +67,7 @@ export interface RunSummary {
 
 /** The numbers a run is known by: in the HTML header and on the history index. */
 export function summarizeRun(report: RunReport): RunSummary {
-  const claims: Record<ClaimStatus, number> = { passed: 0, failed: 0, inconclusive: 0 };
+  const claims: Record<ClaimStatus, number> = { passed: 0, failed: 0, unconfirmed: 0 };
   for (const c of report.comparisons) if (c.claim) claims[c.claim.status] += 1;
   const scenarios: string[] = [];
   const targets: string[] = [];

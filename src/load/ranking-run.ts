@@ -1,0 +1,368 @@
+import type { Lab } from '../infra/lab.ts';
+import { startUpstream } from '../infra/upstream.ts';
+import type { TargetSession } from '../launcher/runner.ts';
+import { isQuick } from '../scenarios/index.ts';
+import type { ScenarioDefinition } from '../scenarios/types.ts';
+import { RankingFamily, type RankingResult } from '../stats/family.ts';
+import type { Metric } from '../stats/metric.ts';
+import {
+  type HttpEngine,
+  measureSlice,
+  rotate,
+  runMeta,
+  scenarioContext,
+  targetEnv,
+  withTargets,
+} from './http-scenario.ts';
+import type { LoadSettings, Result } from './result.ts';
+
+/**
+ * A scenario's ranking with verdicts, sampled until decided: every target is started once
+ * (pinned, conformance-checked) and warmed up, then measured in blocks — each block measures
+ * every target for one short slice, in a rotated order that is reversed every other block, so
+ * that drift and position effects hit all targets alike. After each block the ranking family
+ * (src/stats/family.ts) is evaluated; sampling stops when every reported comparison is decided,
+ * the look plan is exhausted or the time budget runs out.
+ *
+ * Two families, each at half the scenario's α (Bonferroni across the two):
+ *  - throughput, closed model (the scenario's connections): which target serves more;
+ *  - median latency, open model at one rate for every target, half of the slowest target's
+ *    measured throughput (so no target is overloaded and latency is not a queueing artefact).
+ *
+ * Verdicts come only from measurements the load generator could make: a slice whose generator
+ * was saturated (CPU ≥ 90%) or broke Little's law by > 20% (closed model) does not count, and a
+ * target measured that way in most of its slices is "faster than the generator can measure":
+ * its comparisons stay inconclusive with that note. A slice with errors or failed checks never
+ * enters a verdict (it is reported as a problem).
+ */
+export interface RankingRunOptions {
+  scenario: ScenarioDefinition;
+  targets: readonly string[];
+  lab: Lab;
+  /** Default `inprocess`: the engine that reaches the targets' limit here. */
+  engine?: HttpEngine;
+  /** Family-wise error rate of the scenario's verdicts. Default 0.05. */
+  alpha?: number;
+  /** Time budget for the measured blocks of both families, seconds (`budgetSeconds()`). */
+  budgetSeconds?: number;
+  /** Default true: also rank by median latency at an equal open-model rate. */
+  latency?: boolean;
+  /** Base load settings (connections); default the scenario's quick or full load. */
+  settings?: LoadSettings;
+  variant?: { name: string; env: Record<string, string> };
+  log?: (line: string) => void;
+  onResult?: (result: Result) => void;
+}
+
+export interface FamilyRun extends RankingResult {
+  phase: 'throughput' | 'latency';
+  /** Open-model rate of the latency family, requests/s. */
+  ratePerSecond?: number;
+  stoppedBy: 'decided' | 'looks' | 'time' | 'failed';
+  seconds: number;
+  sliceSeconds: number;
+}
+
+export interface RankingRun {
+  scenario: string;
+  variant?: string;
+  engine: HttpEngine;
+  targets: string[];
+  alpha: number;
+  budgetSeconds: number;
+  families: FamilyRun[];
+  results: Result[];
+  /** Slices that failed or had errors: never part of a verdict. */
+  problems: string[];
+  /** Target → why its comparisons are undecided (generator saturated). */
+  saturated: Record<string, string>;
+}
+
+/** Slice settings by mode: short slices, many blocks. LAB_SLICE overrides the measured seconds. */
+export function sliceSettings(env: NodeJS.ProcessEnv = process.env): {
+  slice: number;
+  rewarm: number;
+  warmup: number;
+} {
+  const quick = isQuick(env);
+  const fromEnv = env.LAB_SLICE === undefined ? undefined : Number(env.LAB_SLICE);
+  if (fromEnv !== undefined && !(fromEnv > 0)) {
+    throw new Error(`LAB_SLICE must be > 0 seconds, got ${JSON.stringify(env.LAB_SLICE)}`);
+  }
+  return { slice: fromEnv ?? (quick ? 1 : 2), rewarm: 0.5, warmup: quick ? 3 : 5 };
+}
+
+/** Seconds of measured blocks per scenario: LAB_BUDGET, else 40 quick / 180 full. */
+export function budgetSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  if (env.LAB_BUDGET !== undefined) {
+    const value = Number(env.LAB_BUDGET);
+    if (!(value > 0)) {
+      throw new Error(`LAB_BUDGET must be > 0 seconds, got ${JSON.stringify(env.LAB_BUDGET)}`);
+    }
+    return value;
+  }
+  return isQuick(env) ? 40 : 180;
+}
+
+/** Most blocks a family may plan (the simulated Pocock levels are computed up to 200). */
+const MAX_BLOCKS = 60;
+const MIN_BLOCKS = 3;
+/** Per-slice overhead beyond load (connections, sampling, bookkeeping), seconds: for planning. */
+const SLICE_OVERHEAD = 0.15;
+const GENERATOR_CPU_LIMIT = 90;
+const LITTLE_TOLERANCE = 0.2;
+
+/** Why a slice cannot inform a verdict, or undefined when it can. */
+export function unusable(result: Result): string | undefined {
+  if (result.failure) return `failed: ${result.failure.split('\n')[0]}`;
+  if (result.errors > 0 || result.failedChecks > 0) {
+    return `${result.errors} errors, ${result.failedChecks} failed checks of ${result.requests}`;
+  }
+  if (result.requests === 0) return 'no completed requests';
+  return undefined;
+}
+
+/** Why the generator may have limited this slice, or undefined when it had headroom. */
+export function generatorBound(result: Result): string | undefined {
+  const cpu = result.meta.loadGeneratorCpuPercent;
+  if (typeof cpu === 'number' && cpu >= GENERATOR_CPU_LIMIT) {
+    return `load generator CPU ${cpu}% (≥ ${GENERATOR_CPU_LIMIT}%)`;
+  }
+  const { settings, throughput, latency } = result;
+  if (settings.model === 'closed' && settings.concurrency && throughput > 0) {
+    const inFlight = throughput * (latency.mean / 1000);
+    if (Math.abs(inFlight - settings.concurrency) / settings.concurrency > LITTLE_TOLERANCE) {
+      return `Little's law off: ${inFlight.toFixed(1)} in flight for ${settings.concurrency} connections`;
+    }
+  }
+  if (settings.model === 'open' && settings.ratePerSecond) {
+    if (throughput < settings.ratePerSecond * (1 - LITTLE_TOLERANCE)) {
+      return `open model behind schedule: ${Math.round(throughput)}/s of ${settings.ratePerSecond}/s`;
+    }
+  }
+  return undefined;
+}
+
+export async function runRanking(options: RankingRunOptions): Promise<RankingRun> {
+  const { scenario, lab } = options;
+  const engine = options.engine ?? 'inprocess';
+  const alpha = options.alpha ?? 0.05;
+  const budget = options.budgetSeconds ?? budgetSeconds();
+  const withLatency = options.latency ?? true;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const base = options.settings ?? scenario.load[isQuick() ? 'quick' : 'full'];
+  const { slice, rewarm, warmup } = sliceSettings();
+  if (options.targets.length < 2) throw new Error('a ranking needs at least two targets');
+  if (engine === 'k6' && !scenario.k6) throw new Error(`${scenario.id} has no k6 script`);
+  if (engine === 'inprocess' && !scenario.request) {
+    throw new Error(`${scenario.id} has no in-process request builder`);
+  }
+  const tag = options.variant ? `${scenario.id} ${options.variant.name}` : scenario.id;
+  const context = await scenarioContext(lab);
+  const upstream = await startUpstream();
+  const run: RankingRun = {
+    scenario: scenario.id,
+    ...(options.variant ? { variant: options.variant.name } : {}),
+    engine,
+    targets: [...options.targets],
+    alpha,
+    budgetSeconds: budget,
+    families: [],
+    results: [],
+    problems: [],
+    saturated: {},
+  };
+  const familyAlpha = withLatency ? alpha / 2 : alpha;
+  try {
+    await withTargets(
+      options.targets,
+      targetEnv(lab, upstream),
+      async (sessions) => {
+        await lab.reset();
+        const measure = async (
+          session: TargetSession,
+          settings: LoadSettings,
+          meta: Result['meta'],
+        ): Promise<Result> => {
+          if (scenario.mutates) await lab.reset();
+          const measured = await measureSlice({
+            scenario,
+            session,
+            engine,
+            settings,
+            context,
+            ...(options.variant ? { variant: options.variant } : {}),
+          });
+          return { ...measured, meta: { ...measured.meta, ...meta, ...runMeta(lab, upstream) } };
+        };
+
+        // Warm-up: JIT, pools and caches of every target, unmeasured.
+        for (const session of sessions) {
+          log(`[${tag}] warming up ${session.target.definition.name} (${warmup} s)…`);
+          await measure(session, { ...base, durationSeconds: warmup, warmupSeconds: 0 }, {});
+        }
+
+        const phases: Array<'throughput' | 'latency'> = withLatency
+          ? ['throughput', 'latency']
+          : ['throughput'];
+        const started = performance.now();
+        for (const phase of phases) {
+          const spent = (performance.now() - started) / 1000;
+          // Throughput gets two thirds of the budget; latency whatever is left.
+          const phaseBudget =
+            phase === 'throughput' && withLatency ? budget * (2 / 3) : budget - spent;
+          let settings: LoadSettings;
+          let metric: Metric;
+          if (phase === 'throughput') {
+            settings = { ...base, model: 'closed', durationSeconds: slice, warmupSeconds: rewarm };
+            metric = 'throughput';
+          } else {
+            const capacities = run.families[0]?.ranking
+              .map((r) => r.estimate)
+              .filter((x) => Number.isFinite(x));
+            if (!capacities || capacities.length === 0) break;
+            const rate = Math.max(1, Math.round(0.5 * Math.min(...capacities)));
+            settings = {
+              model: 'open',
+              ratePerSecond: rate,
+              durationSeconds: slice,
+              warmupSeconds: rewarm,
+            };
+            metric = 'median';
+          }
+          const family = await runFamily({
+            phase,
+            sessions,
+            settings,
+            metric,
+            alpha: familyAlpha,
+            budget: Math.max(phaseBudget, 0),
+            slice,
+            rewarm,
+            mutates: scenario.mutates,
+            measure,
+            run,
+            log: (line) => log(`[${tag}] ${line}`),
+            onResult: options.onResult,
+          });
+          run.families.push(family);
+        }
+      },
+      engine === 'inprocess' ? 'inprocess' : 'external',
+    );
+  } finally {
+    await upstream.stop();
+  }
+  return run;
+}
+
+interface FamilyContext {
+  phase: 'throughput' | 'latency';
+  sessions: TargetSession[];
+  settings: LoadSettings;
+  metric: Metric;
+  alpha: number;
+  budget: number;
+  slice: number;
+  rewarm: number;
+  mutates: boolean;
+  measure: (
+    session: TargetSession,
+    settings: LoadSettings,
+    meta: Result['meta'],
+  ) => Promise<Result>;
+  run: RankingRun;
+  log: (line: string) => void;
+  onResult: ((result: Result) => void) | undefined;
+}
+
+async function runFamily(c: FamilyContext): Promise<FamilyRun> {
+  const names = c.sessions.map((s) => s.target.definition.name);
+  const perBlock = names.length * (c.slice + c.rewarm + SLICE_OVERHEAD + (c.mutates ? 0.1 : 0));
+  const maxLooks = Math.min(MAX_BLOCKS, Math.max(MIN_BLOCKS, Math.floor(c.budget / perBlock)));
+  const family = new RankingFamily(names, {
+    metric: c.metric,
+    alpha: c.alpha,
+    plan: { minLooks: MIN_BLOCKS, maxLooks },
+  });
+  const boundCount = new Map<string, number>(names.map((n) => [n, 0]));
+  const boundWhy = new Map<string, string>();
+  const started = performance.now();
+  let stoppedBy: FamilyRun['stoppedBy'] = 'looks';
+  let result = family.evaluate();
+  const label =
+    c.phase === 'throughput' ? 'throughput' : `latency at ${c.settings.ratePerSecond}/s`;
+  c.log(
+    `${label}: up to ${maxLooks} blocks of ${names.length} × ${c.slice} s (budget ${Math.round(c.budget)} s), α ${c.alpha}`,
+  );
+  for (let block = 0; block < maxLooks; block++) {
+    const order = rotate(c.sessions, block);
+    if (block % 2 === 1) order.reverse();
+    const values: Record<string, number | null> = {};
+    for (const [position, session] of order.entries()) {
+      const name = session.target.definition.name;
+      const r = await c.measure(session, c.settings, {
+        phase: c.phase,
+        block,
+        position,
+        round: block,
+      });
+      c.run.results.push(r);
+      c.onResult?.(r);
+      const bad = unusable(r);
+      if (bad) {
+        c.run.problems.push(`${name} ${c.phase} block ${block + 1}: ${bad}`);
+        values[name] = null;
+        continue;
+      }
+      const bound = generatorBound(r);
+      if (bound) {
+        boundCount.set(name, (boundCount.get(name) ?? 0) + 1);
+        boundWhy.set(name, bound);
+        values[name] = null;
+        continue;
+      }
+      values[name] = c.metric === 'throughput' ? r.throughput : r.latency.p50;
+    }
+    family.addBlock(values);
+    // A target the generator could not measure in most slices is faster than it can tell.
+    for (const [name, count] of boundCount) {
+      if (count > (block + 1) / 2 && !c.run.saturated[name]) {
+        const why = `faster than the load generator can measure (${boundWhy.get(name)})`;
+        c.run.saturated[name] = why;
+        family.markUndecidable(name, why);
+      }
+    }
+    result = family.evaluate();
+    const decided = result.reported.filter((p) => p.verdict !== 'inconclusive').length;
+    c.log(
+      `${label} block ${block + 1}/${maxLooks}: ${result.ranking
+        .map((r) => `${r.target} ${formatMetric(r.estimate, c.metric)}`)
+        .join(' > ')}; decided ${decided}/${result.reported.length}`,
+    );
+    if (block + 1 >= MIN_BLOCKS && result.allDecided) {
+      stoppedBy = 'decided';
+      break;
+    }
+    if ((performance.now() - started) / 1000 > c.budget && block + 1 >= MIN_BLOCKS) {
+      stoppedBy = 'time';
+      break;
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    ...result,
+    phase: c.phase,
+    ...(c.phase === 'latency' ? { ratePerSecond: c.settings.ratePerSecond } : {}),
+    stoppedBy,
+    seconds,
+    sliceSeconds: c.slice,
+  };
+}
+
+function formatMetric(value: number, metric: Metric): string {
+  if (!Number.isFinite(value)) return '—';
+  return metric === 'throughput'
+    ? `${Math.round(value).toLocaleString('en-US')}/s`
+    : `${value.toFixed(3)} ms`;
+}
