@@ -100,12 +100,12 @@ describe('history index', () => {
       '<code title="53aceb789cd9b80ac897c3747170a8a258b1d038">53aceb789c</code> <span class="muted">main</span>',
     );
     expect(row('run-c')).toContain('<span class="muted">unknown</span>');
-    // 19 results, 2 of them failed; claims 2 passed, 1 failed, 1 inconclusive.
+    // 19 results, 2 of them failed; claims 2 passed, 1 failed, 1 unconfirmed.
     expect(row('run-a')).toContain(
       '<td class="num">19 <span class="badge failed">2 failed</span></td><td class="num">4</td>',
     );
     expect(row('run-a')).toContain(
-      '<span class="badge passed">2 passed</span> <span class="badge failed">1 failed</span> <span class="badge inconclusive">1 inconclusive</span>',
+      '<span class="badge passed">2 passed</span> <span class="badge failed">1 failed</span> <span class="badge inconclusive">1 unconfirmed</span>',
     );
     expect(row('run-a')).toContain('<td class="num">12 min 34 s</td>');
     expect(row('run-a')).toContain(

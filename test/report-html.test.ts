@@ -134,7 +134,7 @@ describe('renderHtml', () => {
       '<span class="badge failed">failed</span><span class="text"><b>nestjs-fastify vs fastify</b>',
     );
     expect(html).toContain(
-      '<span class="badge inconclusive">inconclusive</span><span class="text"><b>fastify vs express</b> on p95',
+      '<span class="badge unconfirmed">unconfirmed</span><span class="text"><b>fastify vs express</b> on p95',
     );
     expect(html).toContain('— no claim: verdict inconclusive, ratio NaN [0.90, NaN]');
     expect(html).toContain('… 2 more warnings in the JSON report');
@@ -143,6 +143,25 @@ describe('renderHtml', () => {
       [2.09, 2.27],
       [0.8, 0.88],
     ]);
+  });
+
+  it('opens with the answers: rankings with verdicts and intervals, claims not confirmed', () => {
+    const answers = html.indexOf('id="answers"');
+    expect(answers).toBeGreaterThan(0);
+    expect(answers).toBeLessThan(html.indexOf('id="environment"'));
+    expect(answers).toBeLessThan(html.indexOf('id="scenario-01-lightweight"'));
+    const card = html.slice(answers, html.indexOf('</section>', answers));
+    expect(card).toContain('01-lightweight — throughput (closed model), inprocess engine');
+    expect(card).toMatch(
+      /<span class="badge faster">faster<\/span><span class="text">fastify faster than nestjs-fastify: 1\.\d\d× \[1\.\d\d, 1\.\d\d\]/,
+    );
+    expect(card).toContain('6 comparisons, Holm at family-wise 2.5%');
+    expect(card).toContain('left out of the verdicts: express throughput block 3');
+    expect(card).toContain('<h3>Claims not confirmed</h3>');
+    expect(card).toContain('Family-wise α = 0.05 for the whole run, shared by 3 verdict suites');
+    // One interval chart per family; markup in a target name stays text.
+    expect(data.charts.filter((c) => c.kind === 'answers')).toHaveLength(2);
+    expect(card).not.toContain(NASTY);
   });
 
   it('renders the comparison with a base run: deltas, intervals, regressions highlighted', () => {

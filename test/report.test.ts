@@ -30,6 +30,7 @@ import {
   renderMarkdown,
 } from '../src/report/index.ts';
 import { type Comparison, describeComparison } from '../src/stats/index.ts';
+import { fixtureReport } from './support/run-report-fixture.ts';
 
 /**
  * Run reports end to end without servers: two simulated worker processes (two collectors with
@@ -222,7 +223,7 @@ describe('collector + finalizeRun', () => {
     expect(report.comparisons.map((c) => c.claim?.status)).toEqual([
       'passed',
       'failed',
-      'inconclusive',
+      'unconfirmed',
     ]);
     expect(report.environment.infra.provider).toBe('local');
     expect(report.environment.infra.postgres).toEqual([
@@ -297,10 +298,10 @@ describe('collector + finalizeRun', () => {
     );
     expect(md).toContain('## 02-json');
     expect(md).toContain(
-      `- ❔ **fastify vs express** on throughput — claim “no-difference” inconclusive: ${describeComparison(unsure)}`,
+      `- ❔ **fastify vs express** on throughput — claim “no-difference” unconfirmed: ${describeComparison(unsure)}`,
     );
     expect(md).toContain('  - ⚠️ express, round 2: k6 used 95% CPU');
-    expect(md).toContain('claims: 1 ✅ passed, 1 ❌ failed, 1 ❔ inconclusive');
+    expect(md).toContain('claims: 1 ✅ passed, 1 ❌ failed, 1 ❔ unconfirmed');
 
     // Step summary: appended, earlier content kept.
     expect(outcome.stepSummary).toBe(summary);
@@ -400,6 +401,22 @@ describe('collector + finalizeRun', () => {
         else process.env[key] = value;
       }
     }
+  });
+
+  it('opens the Markdown with the answers: rankings, verdicts, error control', () => {
+    const md = renderMarkdown(fixtureReport());
+    expect(md.indexOf('## Answers')).toBeGreaterThan(0);
+    expect(md.indexOf('## Answers')).toBeLessThan(md.indexOf('## Environment'));
+    expect(md).toContain(
+      'Error control: family-wise α = 0.05 for the whole run, shared by 3 verdict suites',
+    );
+    expect(md).toMatch(
+      /\| +1 \| fastify +\| +30,\d{3} req\/s \| ▲ faster 1\.\d\d× \[1\.\d\d, 1\.\d\d\]/,
+    );
+    expect(md).toMatch(
+      /- fastify faster than nestjs-fastify: 1\.\d\d× \[1\.\d\d, 1\.\d\d\], decided at block \d/,
+    );
+    expect(md).toContain('### Claims not confirmed');
   });
 
   it('renders a report read back from JSON, where NaN became null', () => {

@@ -23,6 +23,7 @@ import {
   rate,
   summarizeRun,
 } from './html/format.ts';
+import { describePair, errorLine, familyTitle, formatValue } from './ranking-text.ts';
 import type { Environment, RunReport, StoredComparison } from './types.ts';
 
 /**
@@ -44,7 +45,7 @@ export interface HtmlOptions {
 /** One chart: the canvas id and the Chart.js configuration (pure JSON). */
 export interface ChartSpec {
   id: string;
-  kind: 'throughput' | 'latency' | 'cpu' | 'rss' | 'verdicts' | 'deltas';
+  kind: 'throughput' | 'latency' | 'cpu' | 'rss' | 'verdicts' | 'deltas' | 'answers';
   title: string;
   config: Record<string, unknown>;
 }
@@ -74,6 +75,7 @@ const STATUS_COLORS: Record<string, string> = {
   failed: '#c62828',
   slower: '#c62828',
   inconclusive: '#b7791f',
+  unconfirmed: '#b7791f',
   'no-difference': '#4a5a78',
 };
 const PERCENTILES = [
@@ -148,6 +150,8 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
   const body: string[] = [];
 
   body.push(header(report));
+  const answers = answersCard(page, report);
+  if (answers) body.push(answers);
   if (report.warnings.length > 0) {
     body.push(
       card(
@@ -664,7 +668,12 @@ function revive(c: StoredComparison['comparison']): Parameters<typeof describeCo
   };
 }
 
-function verdictList(page: Page, scenario: string, comparisons: StoredComparison[]): string {
+function verdictList(
+  page: Page,
+  scenario: string,
+  comparisons: StoredComparison[],
+  withChart = true,
+): string {
   const items = comparisons.map((stored) => {
     const c = stored.comparison;
     const status = stored.claim ? stored.claim.status : c.verdict;
@@ -704,7 +713,7 @@ function verdictList(page: Page, scenario: string, comparisons: StoredComparison
   const charted = comparisons.filter(
     (s) => finite(s.comparison.lower) && finite(s.comparison.upper),
   );
-  if (charted.length > 0) {
+  if (withChart && charted.length > 0) {
     const labels = charted.map(
       (s) => `${s.comparison.labels.a} vs ${s.comparison.labels.b} (${s.comparison.metric})`,
     );
@@ -728,6 +737,73 @@ function verdictList(page: Page, scenario: string, comparisons: StoredComparison
     );
   }
   return out.join('');
+}
+
+/**
+ * The answer first: per scenario and metric, the ranking with a verdict badge and interval for
+ * every adjacent pair and every target against the best, an interval chart of those verdicts,
+ * the claims not confirmed, and how the run's error rate was controlled.
+ */
+function answersCard(page: Page, report: RunReport): string | undefined {
+  const rankings = report.rankings ?? [];
+  const notPassed = report.comparisons.filter((c) => c.claim && c.claim.status !== 'passed');
+  if (rankings.length === 0 && notPassed.length === 0) return undefined;
+  const parts: string[] = [];
+  const ec = report.errorControl;
+  if (ec && ec.comparisons > 0) {
+    parts.push(
+      `<p class="muted">Family-wise α = ${h(ec.alpha)} for the whole run, shared by ${h(plural(ec.suites, 'verdict suite'))} (Holm within each ranking); ${h(plural(ec.comparisons, 'comparison'))}; expected false calls ≤ ${h(ec.expectedFalseCalls.toPrecision(2))}.</p>`,
+    );
+  }
+  rankings.forEach((stored, index) => {
+    const run = stored.ranking;
+    for (const family of run.families) {
+      const rows = family.ranking
+        .map((row) => {
+          const warn = row.undecidable
+            ? ` <span class="warning" title="${h(row.undecidable)}">⚠ ${h(row.undecidable)}</span>`
+            : '';
+          return `<tr><td class="num">${row.rank}</td><td>${h(row.target)}${warn}</td><td class="num">${h(formatValue(row.estimate, family.phase))}</td><td class="num">${row.blocks}</td></tr>`;
+        })
+        .join('');
+      const verdicts = family.reported
+        .map((p) => `<li>${badge(p.verdict)}<span class="text">${h(describePair(p))}</span></li>`)
+        .join('');
+      const charted = family.reported.filter((p) => finite(p.lower) && finite(p.upper));
+      const chart =
+        charted.length > 0
+          ? `<div class="charts">${page.chart(
+              'answers',
+              `${run.scenario}${run.variant ? ` ${run.variant}` : ''} ${family.phase} ${index}`,
+              `${family.phase === 'throughput' ? 'Throughput' : 'Median latency'} ratio with its interval (> 1: the first named is faster)`,
+              intervalChart(
+                charted.map((p) => `${p.a} vs ${p.b}`),
+                charted.map((p) => [p.lower, p.upper]),
+                charted.map((p) => nullable(p.ratio)),
+                charted.map((p) => STATUS_COLORS[p.verdict] ?? '#4a5a78'),
+                charted.flatMap((p) => [p.lower, p.upper]),
+              ),
+            )}</div>`
+          : '';
+      parts.push(
+        `<h3>${h(familyTitle(run, family))}</h3><table><thead><tr><th class="num">Rank</th><th>Target</th><th class="num">${family.phase === 'throughput' ? 'Throughput' : 'Median latency'}</th><th class="num">Blocks</th></tr></thead><tbody>${rows}</tbody></table><ul class="verdicts">${verdicts}</ul><p class="muted">${h(errorLine(family))}</p>${chart}`,
+      );
+    }
+    if (run.problems.length > 0) {
+      parts.push(
+        `<ul class="notes">${run.problems
+          .slice(0, 10)
+          .map((p) => `<li class="warning">left out of the verdicts: ${h(p)}</li>`)
+          .join('')}</ul>`,
+      );
+    }
+  });
+  if (notPassed.length > 0) {
+    parts.push(
+      `<h3>Claims not confirmed</h3>${verdictList(page, 'claims-not-confirmed', notPassed, false)}`,
+    );
+  }
+  return card('answers', 'Answers: rankings and verdicts', parts.join(''));
 }
 
 /** Floating bars from lower to upper, the point estimate as a marker, and a line at 1. */

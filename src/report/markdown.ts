@@ -1,6 +1,6 @@
 import { markdownTable } from 'markdown-table';
 import type { Result } from '../load/result.ts';
-import { describeComparison } from '../stats/index.ts';
+import { describeComparison, type PairVerdict } from '../stats/index.ts';
 import {
   groupByLoad,
   loadLabel,
@@ -9,12 +9,14 @@ import {
   resultLabel,
   serverLine,
 } from './groups.ts';
+import { describePair, errorLine, familyTitle, formatValue } from './ranking-text.ts';
 import type { ClaimStatus, Environment, RunReport, StoredComparison } from './types.ts';
 
 /**
- * The run report as Markdown (file, GitHub step summary): environment first, then one section
- * per scenario — a table per load profile with every target, its warnings, and the verdicts of
- * the scenario's comparisons.
+ * The run report as Markdown (file, GitHub step summary): the answers first (rankings with
+ * verdicts, claims not confirmed, error control), then the environment, then one section per
+ * scenario — a table per load profile with every target, its warnings, and the verdicts of the
+ * scenario's comparisons.
  */
 export function renderMarkdown(report: RunReport): string {
   const out: string[] = [`# Benchmark run ${report.runId}`, ''];
@@ -35,6 +37,7 @@ export function renderMarkdown(report: RunReport): string {
       .join(' · '),
     '',
   );
+  out.push(...answerSection(report));
   out.push('## Environment', '', environmentTable(report.environment), '');
   if (report.warnings.length > 0) {
     out.push('### Run warnings', '', ...report.warnings.map((w) => `- ⚠️ ${inline(w)}`), '');
@@ -44,6 +47,88 @@ export function renderMarkdown(report: RunReport): string {
 }
 
 const plural = (n: number): string => (n === 1 ? '' : 's');
+
+/**
+ * The answer first: every scenario's ranking with its verdicts, the claims that failed or were
+ * not confirmed, and how the run's error rate was controlled. Tables of every run follow.
+ */
+function answerSection(report: RunReport): string[] {
+  const rankings = report.rankings ?? [];
+  const notPassed = report.comparisons.filter((c) => c.claim && c.claim.status !== 'passed');
+  if (rankings.length === 0 && notPassed.length === 0 && !report.errorControl) return [];
+  const out = ['## Answers', ''];
+  const ec = report.errorControl;
+  if (ec && ec.comparisons > 0) {
+    out.push(
+      `Error control: family-wise α = ${ec.alpha} for the whole run, shared by ${ec.suites} verdict suite${plural(ec.suites)} ` +
+        `(Holm within each ranking); ${ec.comparisons} comparisons; expected false calls ≤ ${ec.expectedFalseCalls.toPrecision(2)}.`,
+      '',
+    );
+  }
+  for (const stored of rankings) {
+    const run = stored.ranking;
+    for (const family of run.families) {
+      out.push(`### ${inline(familyTitle(run, family))}`, '');
+      const byPair = new Map(family.reported.map((p) => [`${p.a}\u0000${p.b}`, p]));
+      const rows = [
+        [
+          'Rank',
+          'Target',
+          family.phase === 'throughput' ? 'Throughput' : 'Median latency',
+          'vs next',
+          'vs best',
+        ],
+      ];
+      const names = family.ranking.map((r) => r.target);
+      family.ranking.forEach((row, k) => {
+        const next = names[k + 1];
+        const toNext = next ? byPair.get(`${row.target}\u0000${next}`) : undefined;
+        const toBest = k >= 1 ? byPair.get(`${names[0]}\u0000${row.target}`) : undefined;
+        rows.push([
+          String(row.rank),
+          `${row.target}${row.undecidable ? ' ⚠️' : ''}`,
+          formatValue(row.estimate, family.phase),
+          toNext ? verdictCell(toNext) : '',
+          toBest ? verdictCell(toBest) : '',
+        ]);
+      });
+      out.push(table(rows, ['r', 'l', 'r', 'l', 'l']), '');
+      for (const pair of family.reported) out.push(`- ${inline(describePair(pair))}`);
+      for (const row of family.ranking) {
+        if (row.undecidable) out.push(`- ⚠️ ${row.target}: ${inline(row.undecidable)}`);
+      }
+      out.push(`- ${inline(errorLine(family))}`, '');
+    }
+    if (run.problems.length > 0) {
+      out.push(
+        `- ❌ ${run.problems.length} slice${plural(run.problems.length)} left out: ${inline(run.problems.slice(0, 5).join('; '))}`,
+        '',
+      );
+    }
+  }
+  if (notPassed.length > 0) {
+    out.push('### Claims not confirmed', '');
+    for (const c of notPassed) out.push(...comparisonLines(c));
+    out.push('');
+  }
+  return out;
+}
+
+const VERDICT_ICON: Record<string, string> = {
+  faster: '▲',
+  slower: '▼',
+  'no-difference': '=',
+  inconclusive: '?',
+};
+
+/** `▲ 1.26× [1.18, 1.34]`: the verdict of the row's target (A) against the other. */
+function verdictCell(p: PairVerdict): string {
+  const interval = Number.isFinite(p.lower)
+    ? ` [${p.lower.toFixed(2)}, ${p.upper.toFixed(2)}]`
+    : '';
+  const word = p.verdict === 'no-difference' ? 'same' : p.verdict;
+  return `${VERDICT_ICON[p.verdict] ?? ''} ${word} ${Number.isFinite(p.ratio) ? p.ratio.toFixed(2) : '—'}×${interval}`;
+}
 
 function duration(from: string, to: string): string {
   const seconds = (Date.parse(to) - Date.parse(from)) / 1000;

@@ -1,8 +1,10 @@
+import type { FamilyRun } from '../../src/load/ranking-run.ts';
 import type { LoadSettings, Result } from '../../src/load/result.ts';
 import type { RunComparison } from '../../src/report/compare-types.ts';
 import {
   type ClaimStatus,
   type Environment,
+  type RankingData,
   RUN_REPORT_KIND,
   RUN_REPORT_SCHEMA_VERSION,
   type RunReport,
@@ -10,6 +12,7 @@ import {
   type StoredResult,
 } from '../../src/report/types.ts';
 import type { Verdict } from '../../src/stats/index.ts';
+import { createRandom, RankingFamily } from '../../src/stats/index.ts';
 
 /**
  * A realistic run report built in memory (no servers, no randomness): several scenarios, four
@@ -344,7 +347,60 @@ export function fixtureReport(options: FixtureOptions = {}): RunReport {
     environment: environment({ quick: options.quick, sha: options.sha }),
     results,
     comparisons,
+    rankings: [{ suite: s01, recordedAt: startedAt, pid: 4242, ranking: fixtureRanking() }],
+    errorControl: { alpha: 0.05, suites: 3, comparisons: 15, expectedFalseCalls: 0.012 },
     warnings: ['1 failed run: 01-lightweight/nestjs-express', `a warning with markup: ${NASTY}`],
+  };
+}
+
+/**
+ * A ranking of scenario 01 decided from synthetic blocks (seeded): throughput and latency
+ * families, one target the generator could not measure, and one slice left out.
+ */
+export function fixtureRanking(): RankingData {
+  const rng = createRandom(11);
+  const speeds: Record<string, number> = {
+    fastify: 30_000,
+    'nestjs-fastify': 24_000,
+    express: 14_500,
+    [NASTY]: 14_400,
+  };
+  const families: FamilyRun[] = (['throughput', 'latency'] as const).map((phase) => {
+    const family = new RankingFamily(Object.keys(speeds), {
+      metric: phase === 'throughput' ? 'throughput' : 'median',
+      alpha: 0.025,
+      plan: { minLooks: 3, maxLooks: 12 },
+    });
+    for (let b = 0; b < 8; b++) {
+      const drift = rng.normal(0, 0.1);
+      family.addBlock(
+        Object.fromEntries(
+          Object.entries(speeds).map(([name, speed]) => {
+            const v = speed * Math.exp(drift + rng.normal(0, 0.03));
+            return [name, phase === 'throughput' ? v : 1000 / v];
+          }),
+        ),
+      );
+    }
+    return {
+      ...family.evaluate(),
+      phase,
+      ...(phase === 'latency' ? { ratePerSecond: 7200 } : {}),
+      stoppedBy: 'time' as const,
+      seconds: 120,
+      sliceSeconds: 2,
+    };
+  });
+  return {
+    scenario: '01-lightweight',
+    engine: 'inprocess',
+    targets: Object.keys(speeds),
+    alpha: 0.05,
+    budgetSeconds: 180,
+    families,
+    problems: ['express throughput block 3: 2 errors, 0 failed checks of 30000'],
+    saturated: {},
+    resultCount: 64,
   };
 }
 

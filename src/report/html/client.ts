@@ -146,7 +146,7 @@ tr.regression td { background: var(--fail-bg); }
 }
 .badge.passed, .badge.faster { color: var(--pass); background: var(--pass-bg); border-color: #aceebb; }
 .badge.failed, .badge.slower, .badge.regression { color: var(--fail); background: var(--fail-bg); border-color: #ffcecb; }
-.badge.inconclusive { color: var(--unsure); background: var(--unsure-bg); border-color: #f5dfa0; }
+.badge.inconclusive, .badge.unconfirmed { color: var(--unsure); background: var(--unsure-bg); border-color: #f5dfa0; }
 .badge.no-difference, .badge.info, .badge.quick, .badge.full {
   color: var(--info); background: var(--info-bg); border-color: #d3dcea;
 }
