@@ -10,8 +10,9 @@ import { eventually, isRunning, privateScratchRoot } from './support/servers.ts'
 
 /**
  * The benchmark suites end to end, as `pnpm bench` runs them (a `vitest bench` child process),
- * in the smallest configuration: scenario 01 through k6 on two targets and the 09 pagination
- * verdict. Then the same run SIGKILLed mid-measurement must leave no process and no temp dir.
+ * in the smallest configuration: the scenario 01 ranking of two targets (in-process engine), the
+ * scenario 11 HTTP rankings through k6 (targets started once for the three variants), and the 09
+ * pagination claim. Then the same run SIGKILLed mid-measurement must leave no process and no temp dir.
  * Processes are recognised by a marker variable in their environment (every server, target and
  * k6 inherits it), temp dirs by a private LAB_TMPDIR.
  */
@@ -28,14 +29,14 @@ interface BenchChild {
 
 const scratchRoots: string[] = [];
 
-function startBench(files: string[], label: string): BenchChild {
+function startBench(files: string[], label: string, extra: string[] = []): BenchChild {
   const marker = randomUUID();
   const scratch = privateScratchRoot(label);
   const reports = join(scratch, 'reports');
   scratchRoots.push(scratch);
   // CI would make the child write reports/vitest.json over the parent's; it is not the parent.
   const { CI: _ci, VITEST: _v, VITEST_WORKER_ID: _w, VITEST_POOL_ID: _p, ...env } = process.env;
-  const child = spawn(process.execPath, [VITEST, 'bench', '--run', ...files], {
+  const child = spawn(process.execPath, [VITEST, 'bench', '--run', ...extra, ...files], {
     cwd: REPO_ROOT,
     env: {
       ...env,
@@ -43,7 +44,8 @@ function startBench(files: string[], label: string): BenchChild {
       LAB_TMPDIR: scratch,
       LAB_REPORTS_DIR: reports,
       LAB_QUICK: '1',
-      LAB_DURATION: '1',
+      LAB_SLICE: '0.5',
+      LAB_BUDGET: '6',
       LAB_TARGETS: 'fastify,express',
       LAB_INFRA: 'local',
     },
@@ -86,38 +88,53 @@ afterAll(() => {
 });
 
 describe('benchmark suites end to end', () => {
-  it('runs 01 through k6 and the 09 verdict, and writes a loadable report', async () => {
+  it('runs the 01 and 11 rankings and the 09 claim, and writes a loadable report', async () => {
     const child = startBench(
-      ['bench/basic/01', 'bench/db-advanced/09-pagination.bench'],
+      ['bench/basic/01', 'bench/db-advanced/http-11', 'bench/db-advanced/09-pagination.bench'],
       'bench-e2e',
+      // One variant of 11 is enough to show the k6 path (and keeps pnpm test short).
+      ['-t', 'lightweight|lazy|cursor'],
     );
     const { code, output } = await child.done;
     expect(code, output).toBe(0);
-    expect(output).toMatch(/\[lab\] 2\/2 done/);
+    expect(output).toMatch(/\[lab\] 3\/3 done/);
     const reportFile = readdirSync(child.reports).find((name) => /^run-.*\.json$/.test(name));
     expect(reportFile, output).toBeDefined();
     const report = loadRunReport(join(child.reports, reportFile as string));
     const lightweight = report.results
       .map((stored) => stored.result)
       .filter((r) => r.scenario === '01-lightweight');
-    expect(lightweight.map((r) => r.target).sort()).toEqual(['express', 'fastify']);
+    expect([...new Set(lightweight.map((r) => r.target))].sort()).toEqual(['express', 'fastify']);
     for (const result of lightweight) {
       expect(result.failure).toBeUndefined();
       expect(result.requests).toBeGreaterThan(0);
       expect(result.resources?.samples.length).toBeGreaterThan(0);
       expect(result.meta['target.pid']).toBeTypeOf('number');
     }
+    const rankings = (report.rankings ?? []).map((r) => r.ranking);
+    // vitest orders files by their previous durations: compare as sets.
+    expect(rankings.map((r) => `${r.scenario}${r.variant ? ` ${r.variant}` : ''}`).sort()).toEqual([
+      '01-lightweight',
+      '11-db-n-plus-one lazy',
+    ]);
+    const basic = rankings.find((r) => r.scenario === '01-lightweight');
+    expect(basic?.families.map((f) => f.phase)).toEqual(['throughput', 'latency']);
+    expect(basic?.engine).toBe('inprocess');
+    expect(rankings.find((r) => r.variant === 'lazy')?.engine).toBe('k6');
     expect(report.comparisons.map((c) => c.claim?.status)).toEqual(['passed']);
-    expect(readFileSync(join(child.reports, 'latest.md'), 'utf8')).toMatch(/## 01-lightweight/);
+    // The run's α is shared by the three verdict suites.
+    expect(report.errorControl?.suites).toBe(3);
+    const md = readFileSync(join(child.reports, 'latest.md'), 'utf8');
+    expect(md.indexOf('## Answers')).toBeLessThan(md.indexOf('## 01-lightweight'));
     expect(markedProcesses(child.marker)).toEqual([]);
     expect(leftovers(child)).toEqual([]);
-  }, 240_000);
+  }, 300_000);
 
   it('a run SIGKILLed mid-measurement leaves no process and no temp dir', async () => {
     const child = startBench(['bench/basic/01'], 'bench-kill');
-    // Wait until k6 is measuring the first target, then kill the runner outright.
+    // Wait until the ranking's blocks are being measured, then kill the runner outright.
     const measuring = await eventually(
-      () => /k6 round 1\/1, \w+ \(1\/2/.test(child.output()),
+      () => /throughput: up to \d+ blocks/.test(child.output()),
       120_000,
     );
     expect(measuring, child.output()).toBe(true);

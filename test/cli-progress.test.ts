@@ -39,17 +39,19 @@ describe('progress', () => {
     const stream = fakeStream(false);
     const progress = new Progress({ planned: [5, 5], stream, now: () => now });
     progress.status('01-lightweight: starting PostgreSQL + Redis');
-    progress.log('[01-lightweight] inprocess round 1/1, fastify (1/2, ~10 s left)…');
+    progress.log(
+      '[01-lightweight] throughput block 1/4: fastify 50,000/s > express 20,000/s; decided 0/1',
+    );
     now = 8000;
     progress.tick();
-    // The engine logs the result right after reporting it: the summary follows that line.
-    progress.log('[01-lightweight]   fastify: 50,000 req/s');
+    // The ranking is printed right after the scenario ends: the summary follows that line.
+    progress.log('01-lightweight — throughput (closed model)');
     progress.stop();
     const lines = stream.text().trim().split('\n');
     expect(lines).toEqual([
       '[lab] 01-lightweight: starting PostgreSQL + Redis',
-      '[01-lightweight] inprocess round 1/1, fastify (1/2, ~10 s left)…',
-      '[01-lightweight]   fastify: 50,000 req/s',
+      '[01-lightweight] throughput block 1/4: fastify 50,000/s > express 20,000/s; decided 0/1',
+      '01-lightweight — throughput (closed model)',
       '[lab] 1/2 measurements · elapsed 8s · ~8s left',
     ]);
   });
@@ -57,16 +59,18 @@ describe('progress', () => {
   it('draws a bar in place on a terminal, with the current measurement as its label', () => {
     const stream = fakeStream(true);
     const progress = new Progress({ planned: [5, 5], stream, now: () => 0 });
-    progress.log('[01-lightweight] k6 round 2/2, express (2/2, ~5 s left)…');
-    progress.log('[01-lightweight]   express: 12,000 req/s');
+    progress.log(
+      '[01-lightweight] latency at 7000/s block 2/9: fastify 0.2 ms > express 0.4 ms; decided 1/1',
+    );
+    progress.log('[01-lightweight] warming up express (5 s)…');
     progress.stop();
     const text = stream.text();
     expect(text).toContain('\r\x1b[2K');
     expect(text).toContain('░');
-    expect(text).toContain('01-lightweight: express, round 2/2');
-    // Round lines update the bar only; result lines are printed above it.
-    expect(text).not.toContain('k6 round 2/2, express (2/2');
-    expect(text).toContain('[01-lightweight]   express: 12,000 req/s\n');
+    expect(text).toContain('01-lightweight: latency at 7000/s block 2/9, deci…');
+    // Block lines update the bar only; other lines are printed above it.
+    expect(text).not.toContain('fastify 0.2 ms > express');
+    expect(text).toContain('[01-lightweight] warming up express (5 s)…\n');
     expect(text.endsWith('[lab] 0/2 measurements · elapsed 0s · ~13s left\n')).toBe(true);
   });
 });

@@ -303,7 +303,7 @@ describe('lab doctor', () => {
 });
 
 describe('lab run', () => {
-  it('measures one scenario on one target and writes a loadable report', async () => {
+  it('ranks two targets on one scenario with verdicts and writes a loadable report', async () => {
     const reports = join(root, 'run-reports');
     mkdirSync(reports, { recursive: true });
     const out = await lab(
@@ -312,15 +312,17 @@ describe('lab run', () => {
         '--scenario',
         '01',
         '--target',
-        'fastify',
+        'fastify,express',
         '--engine',
         'inprocess',
         '--duration',
-        '1',
+        '0.5',
         '--rounds',
-        '1',
+        '3',
         '--warmup',
         '0.5',
+        '--budget',
+        '10',
       ],
       { LAB_REPORTS_DIR: reports },
       120_000,
@@ -328,24 +330,30 @@ describe('lab run', () => {
     expect(out.code, `${out.stdout}\n${out.stderr}`).toBe(0);
     // Not a terminal: plain progress lines instead of a bar.
     expect(out.stdout).toContain('[lab] 1/1 measurements');
+    expect(out.stdout).toMatch(/01-lightweight — throughput \(closed model\), inprocess engine/);
+    expect(out.stdout).toMatch(
+      /01-lightweight — median latency at [\d,]+ req\/s each \(open model\)/,
+    );
     expect(out.stdout).toMatch(/Reports: .*run-.*\.md, .*run-.*\.json/);
     const json = readdirSync(reports).find((f) => /^run-.*\.json$/.test(f));
     expect(json, readdirSync(reports).join(', ')).toBeDefined();
     const report = loadRunReport(join(reports, json as string));
-    expect(report.results).toHaveLength(1);
-    expect(report.results[0]?.result).toMatchObject({
-      scenario: '01-lightweight',
-      target: 'fastify',
-      engine: 'inprocess',
-      errors: 0,
-      failedChecks: 0,
-    });
-    expect(report.results[0]?.result.settings).toMatchObject({
-      durationSeconds: 1,
-      warmupSeconds: 0.5,
-    });
-    expect(report.results[0]?.result.failure).toBeUndefined();
-    expect(report.environment.config.env).toMatchObject({ LAB_ROUNDS: '1', LAB_DURATION: '1' });
+    // Two families × 3 blocks × 2 targets, each slice a Result.
+    expect(report.results).toHaveLength(12);
+    for (const { result } of report.results) {
+      expect(result).toMatchObject({ scenario: '01-lightweight', engine: 'inprocess', errors: 0 });
+      expect(result.failure).toBeUndefined();
+      expect(result.settings.durationSeconds).toBe(0.5);
+    }
+    const ranking = report.rankings?.[0]?.ranking;
+    expect(ranking?.families.map((f) => f.phase)).toEqual(['throughput', 'latency']);
+    expect(ranking?.families[0]?.ranking.map((r) => r.target).sort()).toEqual([
+      'express',
+      'fastify',
+    ]);
+    expect(ranking?.families[0]?.blocks).toBe(3);
+    expect(report.errorControl).toMatchObject({ alpha: 0.05, comparisons: 2 });
+    expect(report.environment.config.env).toMatchObject({ LAB_SLICE: '0.5', LAB_BUDGET: '10' });
     expect(report.environment.infra.postgres.length).toBe(1);
     expect(existsSync(join(reports, 'latest.md'))).toBe(true);
     // No run directory is left behind.

@@ -1,7 +1,7 @@
 /**
  * Scenario 09: cursor (keyset) vs OFFSET pagination on raw pg, random deep pages of 100,000 users.
- * Interleaved rounds (cursor, offset, offset, cursor, …) until the bootstrap interval of the
- * median-latency ratio decides; the suite asserts "cursor is ≥ 2× faster" through the statistics
+ * Interleaved rounds (cursor, offset, offset, cursor, …) until the repeated confidence interval
+ * of the median-latency ratio decides (from round 3); the suite asserts "cursor is ≥ 2× faster" through the statistics
  * module, never on a single timing.
  *
  *   pnpm vitest bench --run bench/db-advanced/09
@@ -10,7 +10,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { cursorPage, offsetPage } from '../../src/data/pg/pagination.ts';
 import { useLab } from '../../src/infra/vitest.ts';
+import { testAlpha } from '../../src/load/test-alpha.ts';
 import { runTimedLoop } from '../../src/load/timed-loop.ts';
+import { claimRounds } from '../../src/load/variant-compare.ts';
 import { noteInfra, recordComparison, recordResult } from '../../src/report/collector.ts';
 import { DB_PAGINATION, deepPageStart, PAGINATION } from '../../src/scenarios/db-pagination.ts';
 import { isQuick } from '../../src/scenarios/index.ts';
@@ -67,8 +69,8 @@ test('cursor pagination is faster than offset on random deep pages', async () =>
     runB: round('offset'),
     metric: 'median',
     minRatio: PAGINATION.minRatio,
-    minRounds: 5,
-    maxRounds: isQuick() ? 10 : 20,
+    confidence: 1 - testAlpha(),
+    ...claimRounds(),
     labels: { a: 'cursor', b: 'offset' },
   });
   for (const result of [...comparison.results.a, ...comparison.results.b]) {

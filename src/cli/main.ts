@@ -89,19 +89,42 @@ function program(setExit: (code: number) => void): Command {
       'scenarios by id or number, comma-separated (default: every HTTP scenario)',
       collect,
     )
-    .option('-t, --target <names>', 'targets, comma-separated (default: all)', collect)
-    .addOption(
-      new Option('-e, --engine <engine>', 'load engine (default: LAB_ENGINE, else k6)').choices([
-        'k6',
-        'inprocess',
-      ]),
+    .option(
+      '-t, --target <names>',
+      'targets or groups (default, all, a language), comma-separated (default: the default targets)',
+      collect,
     )
-    .option('-r, --rounds <n>', 'rounds per target (LAB_ROUNDS; default 1 quick, 2 full)')
-    .option('-d, --duration <seconds>', 'measured seconds per run (LAB_DURATION)')
-    .option('-w, --warmup <seconds>', 'warm-up seconds per run (default: the scenario’s)')
+    .addOption(
+      new Option(
+        '-e, --engine <engine>',
+        'load engine (default: LAB_ENGINE, else inprocess; k6 saturates first on small machines)',
+      ).choices(['k6', 'inprocess']),
+    )
+    .option(
+      '-b, --budget <seconds>',
+      'seconds of measured blocks per scenario (LAB_BUDGET; default 40 quick, 180 full)',
+    )
+    .option(
+      '-r, --rounds <n>',
+      'at most this many blocks per family (default: what the budget allows)',
+    )
+    .option(
+      '-d, --duration <seconds>',
+      'measured seconds per slice (LAB_SLICE; default 1 quick, 2 full)',
+    )
+    .option('-w, --warmup <seconds>', 'unmeasured warm-up per target before the blocks')
+    .option('--alpha <level>', 'family-wise error rate of the run (LAB_ALPHA, default 0.05)')
     .option('-q, --quick', 'short runs (LAB_QUICK=1)')
-    .addOption(new Option('--model <model>', 'load model (LAB_MODEL)').choices(['closed', 'open']))
-    .option('--rate <rps>', 'open model: requests per second offered (LAB_RATE)')
+    .addOption(
+      new Option(
+        '--model <model>',
+        'only the throughput (closed) or latency (open) ranking',
+      ).choices(['closed', 'open']),
+    )
+    .option(
+      '--rate <rps>',
+      'open-model rate of the latency ranking (default: half the slowest target’s throughput)',
+    )
     .option('--vus <n>', 'closed model: connections (LAB_VUS)')
     .option('-o, --out <dir>', 'reports directory (default: LAB_REPORTS_DIR, else reports/)')
     .action(async (options) => {

@@ -45,8 +45,8 @@ export function estimateRemaining(
   return Math.max(0, plannedLeft * scale - currentSeconds);
 }
 
-/** The line `runHttpScenario` logs before each measurement. */
-const ROUND_LINE = /^\[([^\]]+)\] (\S+) round (\d+)\/(\d+), (\S+) \(/;
+/** The line `runRanking` logs after each block: `[01-lightweight] throughput block 3/40: …; decided 2/5`. */
+const BLOCK_LINE = /^\[([^\]]+)\] (.+?) block (\d+)\/(\d+): .*; decided (\d+)\/(\d+)$/;
 
 export class Progress {
   private readonly planned: readonly number[];
@@ -82,10 +82,9 @@ export class Progress {
 
   /** A log line; on a terminal, per-measurement "round …" lines only update the bar's label. */
   log(line: string): void {
-    const round = ROUND_LINE.exec(line);
-    if (round) {
-      this.label = `${round[1]}: ${round[5]}, round ${round[3]}/${round[4]}`;
-      this.currentStarted = this.now();
+    const block = BLOCK_LINE.exec(line);
+    if (block) {
+      this.label = `${block[1]}: ${block[2]} block ${block[3]}/${block[4]}, decided ${block[5]}/${block[6]}`;
       if (this.tty) {
         this.draw();
         return;

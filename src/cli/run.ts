@@ -3,15 +3,13 @@ import { resolve } from 'node:path';
 import { InfraUnavailableError } from '../infra/errors.ts';
 import { type Lab, startLab } from '../infra/lab.ts';
 import { disposeSpec, type ProviderSpec, selectProvider } from '../infra/select-provider.ts';
-import {
-  defaultRounds,
-  type HttpEngine,
-  runHttpScenario,
-  scenarioSettings,
-} from '../load/http-scenario.ts';
+import { suiteAlpha } from '../load/alpha.ts';
+import { type HttpEngine, scenarioSettings } from '../load/http-scenario.ts';
 import { k6Availability } from '../load/k6/binary.ts';
+import { budgetSeconds, runRanking, sliceSettings } from '../load/ranking-run.ts';
 import type { LoadSettings, Result } from '../load/result.ts';
 import { createCollector } from '../report/collector.ts';
+import { formatRanking } from '../report/ranking-text.ts';
 import {
   beginRun,
   type FinalizeOutcome,
@@ -28,13 +26,16 @@ import { requireBuilt, selectScenarios, selectTargets, splitList } from './selec
 /**
  * `lab run`: a scenario × target selection outside vitest, the way the basic suites run it —
  * one lab (own PostgreSQL + Redis, seeded) per scenario, every target started, pinned and
- * conformance-checked, rounds in rotated order — recorded into a run directory and finalized
- * into the same `run-<timestamp>.json` / `.md` (and `.html`) as `pnpm bench`.
+ * conformance-checked, then a ranking with verdicts sampled in interleaved blocks until decided
+ * or out of budget (src/load/ranking-run.ts) — recorded into a run directory and finalized into
+ * the same `run-<timestamp>.json` / `.md` (and `.html`) as `pnpm bench`. The run's α is shared
+ * by its scenarios (src/load/alpha.ts).
  *
  * Options map onto the LAB_* variables the suites read (so the report's environment records
- * them): --quick LAB_QUICK=1, --rounds LAB_ROUNDS, --duration LAB_DURATION, --model LAB_MODEL,
- * --rate LAB_RATE, --vus LAB_VUS. --warmup overrides the warm-up seconds directly (each result
- * records its settings).
+ * them): --quick LAB_QUICK=1, --budget LAB_BUDGET (seconds of blocks per scenario), --duration
+ * LAB_SLICE (seconds per slice), --vus LAB_VUS, --alpha LAB_ALPHA. --rounds caps the blocks per
+ * family; --model closed / open measures only the throughput / latency family, --rate sets the
+ * latency family's rate; --warmup the unmeasured seconds per target before the blocks.
  *
  * Ctrl-C: the first one writes a report of what was measured so far and exits 130; servers and
  * targets are process groups tracked by the cleanup watchdog, which removes them when this
@@ -45,6 +46,8 @@ export interface RunCommandOptions {
   target?: string[];
   engine?: string;
   rounds?: string;
+  budget?: string;
+  alpha?: string;
   duration?: string;
   warmup?: string;
   quick?: boolean;
@@ -84,22 +87,13 @@ function positiveNumber(
   return n;
 }
 
-function loadText(s: LoadSettings): string {
-  const load =
-    s.model === 'closed'
-      ? `closed model, ${s.concurrency ?? '?'} connections`
-      : `open model, ${s.ratePerSecond ?? '?'} req/s`;
-  return `${load}, ${s.durationSeconds} s${s.warmupSeconds ? ` after ${s.warmupSeconds} s warm-up` : ''}`;
-}
-
 interface Plan {
   scenario: ScenarioDefinition;
   settings: LoadSettings;
-  rounds: number;
 }
 
 function describeResultProblem(r: Result): string | undefined {
-  const what = `${r.scenario}/${r.target} round ${Number(r.meta.round ?? 0) + 1}`;
+  const what = `${r.scenario}/${r.target} ${String(r.meta.phase ?? '')} block ${Number(r.meta.block ?? 0) + 1}`;
   if (r.failure) return `${what}: failed: ${r.failure.split('\n')[0]}`;
   if (r.failedChecks > 0 || r.errors > 0) {
     return `${what}: ${r.failedChecks} failed checks, ${r.errors} errors of ${r.requests} requests`;
@@ -109,7 +103,7 @@ function describeResultProblem(r: Result): string | undefined {
 
 export async function runCommand(options: RunCommandOptions, io: RunIo): Promise<number> {
   const env = io.env ?? process.env;
-  const engineName = options.engine ?? env.LAB_ENGINE ?? 'k6';
+  const engineName = options.engine ?? env.LAB_ENGINE ?? 'inprocess';
   if (engineName !== 'k6' && engineName !== 'inprocess') {
     throw usageError(`--engine must be k6 or inprocess, got ${JSON.stringify(engineName)}.`);
   }
@@ -117,6 +111,10 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
   const scenarios = selectScenarios(splitList(options.scenario), engine);
   const targets = selectTargets(splitList(options.target));
   const rounds = positiveInteger('rounds', options.rounds);
+  if (rounds !== undefined && rounds < 3) {
+    throw usageError(`--rounds must be ≥ 3 (blocks before the first verdict), got ${rounds}.`);
+  }
+  const budget = positiveNumber('budget', options.budget);
   const duration = positiveNumber('duration', options.duration);
   const warmup = positiveNumber('warmup', options.warmup, true);
   const rate = positiveNumber('rate', options.rate);
@@ -125,27 +123,45 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
     throw usageError(`--model must be closed or open, got ${JSON.stringify(options.model)}.`);
   }
 
+  if (targets.length < 2) {
+    throw usageError(
+      `a ranking needs at least two targets, got ${targets.map((t) => t.name).join(', ') || 'none'}.`,
+    );
+  }
+
   // The suites' own variables: the report's environment records them.
   if (options.quick) env.LAB_QUICK = '1';
-  if (rounds !== undefined) env.LAB_ROUNDS = String(rounds);
-  if (duration !== undefined) env.LAB_DURATION = String(duration);
-  if (options.model !== undefined) env.LAB_MODEL = options.model;
-  if (rate !== undefined) env.LAB_RATE = String(rate);
+  if (budget !== undefined) env.LAB_BUDGET = String(budget);
+  if (duration !== undefined) env.LAB_SLICE = String(duration);
+  if (options.alpha !== undefined) env.LAB_ALPHA = options.alpha;
   if (vus !== undefined) env.LAB_VUS = String(vus);
   env.LAB_ENGINE = engine;
   env.LAB_TARGETS = targets.map((t) => t.name).join(',');
+  env.LAB_VERDICT_SUITES = String(scenarios.length);
+  const phases: Array<'throughput' | 'latency'> =
+    options.model === 'closed'
+      ? ['throughput']
+      : options.model === 'open'
+        ? ['latency']
+        : ['throughput', 'latency'];
+  if (options.model === 'open' && rate === undefined) {
+    throw usageError('--model open needs --rate <requests/s>: the rate every target gets.');
+  }
 
   let plans: Plan[];
+  let scenarioBudget: number;
+  let alpha: number;
+  let slices: ReturnType<typeof sliceSettings>;
   try {
-    plans = scenarios.map((scenario) => {
-      const settings = scenarioSettings(scenario, env);
-      if (warmup !== undefined) settings.warmupSeconds = warmup;
-      return { scenario, settings, rounds: defaultRounds(env) };
-    });
+    scenarioBudget = budgetSeconds(env);
+    alpha = suiteAlpha(undefined, env);
+    slices = sliceSettings(env);
+    plans = scenarios.map((scenario) => ({ scenario, settings: scenarioSettings(scenario, env) }));
   } catch (error) {
     // An invalid LAB_* value from the environment.
     throw usageError((error as Error).message);
   }
+  const warmupSeconds = warmup ?? slices.warmup;
   requireBuilt(targets);
   if (engine === 'k6') {
     const k6 = await k6Availability(env);
@@ -157,20 +173,17 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
   }
   const reportsDir = options.out ? resolve(options.out) : undefined;
 
-  const planned = plans.flatMap((p) =>
-    Array<number>(p.rounds * targets.length).fill(
-      (p.settings.warmupSeconds ?? 0) + p.settings.durationSeconds,
-    ),
-  );
+  // At most: each scenario's budget plus every target's warm-up (sampling may stop sooner).
+  const planned = plans.map(() => scenarioBudget + targets.length * warmupSeconds);
   const plannedSeconds = planned.reduce((s, x) => s + x, 0);
   io.out(
-    `lab run: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} × ${targets.length} target${targets.length === 1 ? '' : 's'} ` +
-      `(${targets.map((t) => t.name).join(', ')}), engine ${engine}, ${planned.length} measurement${planned.length === 1 ? '' : 's'}, ` +
-      `${clock(plannedSeconds)} of load plus start-ups`,
+    `lab run: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} × ${targets.length} targets ` +
+      `(${targets.map((t) => t.name).join(', ')}), engine ${engine}, ranked by ${phases.join(' and ')}; ` +
+      `sampled until decided, at most ${clock(plannedSeconds)} of load plus start-ups; α ${alpha} per scenario`,
   );
   for (const p of plans) {
     io.out(
-      `  ${p.scenario.id}: ${p.rounds} round${p.rounds === 1 ? '' : 's'}, ${loadText(p.settings)}`,
+      `  ${p.scenario.id}: ${p.settings.concurrency ?? 10} connections, ${slices.slice}-s slices, budget ${scenarioBudget} s`,
     );
   }
 
@@ -233,20 +246,26 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
         collector.noteInfra(lab, { suite });
         progress.status(`${scenario.id}: starting ${targets.map((t) => t.name).join(', ')}`);
         const activeProgress = progress;
-        const results = await runHttpScenario({
+        const ranking = await runRanking({
           scenario,
           targets: targets.map((t) => t.name),
           lab,
           engine,
-          rounds: plan.rounds,
+          alpha,
+          budgetSeconds: scenarioBudget,
+          phases,
           settings: plan.settings,
+          warmupSeconds,
+          ...(rate !== undefined ? { latencyRate: rate } : {}),
+          ...(rounds !== undefined ? { maxBlocks: rounds } : {}),
+          ...(duration !== undefined ? { sliceSeconds: duration } : {}),
           log: (line) => activeProgress.log(line),
-          onResult: (result) => {
-            collector.recordResult(result, { suite });
-            activeProgress.tick();
-          },
+          onResult: (result) => collector.recordResult(result, { suite }),
         });
-        for (const result of results) {
+        collector.recordRanking(ranking, { suite });
+        activeProgress.tick();
+        activeProgress.log(formatRanking(ranking));
+        for (const result of ranking.results) {
           const problem = describeResultProblem(result);
           if (problem) problems.push(problem);
         }

@@ -75,17 +75,25 @@ export class TargetRunnerError extends Error {
   override name = 'TargetRunnerError';
 }
 
+/** A started target: its session, and `close()` that stops it (and unpins this process). */
+export interface OpenTargetSession extends TargetSession {
+  /**
+   * Stops the target and checks nothing of its group is left; gives this process its CPUs back
+   * when it was pinned for in-process load. Throws a TargetRunnerError naming the pids left.
+   */
+  close(): Promise<void>;
+}
+
 /**
- * Starts target `nameOrDefinition`, hands `fn` a session to measure with, and stops the target
- * when `fn` settles — also when it throws. Throws a TargetRunnerError naming the pid when a
- * process of the target's group is still there after the stop.
+ * Starts target `nameOrDefinition` (verified unless `verify: false`) and returns its session;
+ * the caller must `close()` it. A suite file that measures several variants starts its targets
+ * once this way and closes them in `afterAll`; `withTarget` is the callback form.
  */
-export async function withTarget<T>(
+export async function openTargetSession(
   nameOrDefinition: string | TargetDefinition,
   env: TargetEnv,
-  fn: (session: TargetSession) => Promise<T>,
   options: TargetRunOptions = {},
-): Promise<T> {
+): Promise<OpenTargetSession> {
   const definition =
     typeof nameOrDefinition === 'string' ? getTarget(nameOrDefinition) : nameOrDefinition;
   const plan = options.plan ?? pinningPlan();
@@ -114,125 +122,148 @@ export async function withTarget<T>(
   const generator = options.generator ?? 'external';
   let restoreAffinity: string | undefined;
   let generatorPinned = false;
-  let fnError: { error: unknown } | undefined;
-  let value: T | undefined;
+
+  const close = async (): Promise<void> => {
+    const problems: unknown[] = [];
+    try {
+      const stopped = await target.stop(options.stopGraceMs);
+      if (!stopped.exited) {
+        const left = processGroupMembers(target.pid);
+        try {
+          process.kill(-target.pid, 'SIGKILL');
+        } catch {
+          // gone after all
+        }
+        problems.push(
+          new TargetRunnerError(
+            `target ${definition.name} (pid ${target.pid}): processes of its group were still ` +
+              `running after it was stopped (pids ${left.join(', ') || '?'}); sent SIGKILL`,
+          ),
+        );
+      }
+    } catch (error) {
+      problems.push(error);
+    }
+    if (restoreAffinity && generatorPinned && !pinProcess(process.pid, restoreAffinity)) {
+      problems.push(
+        new TargetRunnerError(`could not restore this process's CPUs to ${restoreAffinity}`),
+      );
+    }
+    if (problems.length === 1) throw problems[0];
+    if (problems.length > 1) {
+      throw new AggregateError(problems, `target ${definition.name}: cleaning up failed`);
+    }
+  };
+
   try {
     if (generator === 'inprocess' && generatorCpus) {
       restoreAffinity = allowedCpus('self');
       generatorPinned = pinProcess(process.pid, generatorCpus);
     }
     await options.reset?.();
+  } catch (error) {
+    await close().catch(() => {});
+    throw error;
+  }
 
-    const meta: Result['meta'] = {
-      ...pinningMeta(plan),
-      'target.name': definition.name,
-      'target.framework': definition.framework,
-      'target.frameworkVersion': frameworkVersion(definition),
-      'target.adapter': definition.adapter,
-      'target.language': definition.language,
-      'target.runtime': definition.runtime,
-      'target.server': definition.server,
-      'target.workers': options.workers ?? definition.workers,
-      'target.dataLayer': definition.dataLayer,
-      'target.pid': target.pid,
-      'target.cpus': target.cpus ?? null,
-      'generator.kind': generator,
-      'generator.cpus': generator === 'inprocess' ? (allowedCpus('self') ?? null) : null,
-      'generator.pinned': generatorPinned,
-    };
+  const meta: Result['meta'] = {
+    ...pinningMeta(plan),
+    'target.name': definition.name,
+    'target.framework': definition.framework,
+    'target.frameworkVersion': frameworkVersion(definition),
+    'target.adapter': definition.adapter,
+    'target.language': definition.language,
+    'target.runtime': definition.runtime,
+    'target.server': definition.server,
+    'target.workers': options.workers ?? definition.workers,
+    'target.dataLayer': definition.dataLayer,
+    'target.pid': target.pid,
+    'target.cpus': target.cpus ?? null,
+    'generator.kind': generator,
+    'generator.cpus': generator === 'inprocess' ? (allowedCpus('self') ?? null) : null,
+    'generator.pinned': generatorPinned,
+  };
 
-    /** The exit code when the target process is gone, undefined while it runs. */
-    async function targetExit(): Promise<number | string | undefined> {
-      if (exitCode !== undefined) return exitCode;
-      if (processRunning(target.pid)) return undefined;
-      // Dead but not reaped yet: the exit event follows shortly.
-      return Promise.race([target.exited, sleep(2000).then(() => 'unknown')]);
-    }
+  /** The exit code when the target process is gone, undefined while it runs. */
+  async function targetExit(): Promise<number | string | undefined> {
+    if (exitCode !== undefined) return exitCode;
+    if (processRunning(target.pid)) return undefined;
+    // Dead but not reaped yet: the exit event follows shortly.
+    return Promise.race([target.exited, sleep(2000).then(() => 'unknown')]);
+  }
 
-    const session: TargetSession = {
-      target,
-      url: target.url,
-      plan,
-      generatorCpus,
-      conformance,
-      meta,
-      async measure(run) {
-        const controller = new AbortController();
-        void target.exited.then((code) =>
-          controller.abort(new Error(`target ${definition.name} exited (${code})`)),
-        );
-        const sampler = startProcSampler(target.pid, {
-          ...(options.sampleIntervalMs ? { intervalMs: options.sampleIntervalMs } : {}),
-        });
-        const died = (code: number | string) =>
-          `target ${definition.name} exited (${code}) during the run; log tail:\n${target.logTail()}`;
-        let result: Result;
-        try {
-          result = await run(controller.signal);
-        } catch (error) {
-          sampler.stop();
-          const code = await targetExit();
-          if (code !== undefined) throw new TargetRunnerError(died(code), { cause: error });
-          throw error;
-        }
-        const resources = sampler.stop();
+  return {
+    target,
+    url: target.url,
+    plan,
+    generatorCpus,
+    conformance,
+    meta,
+    close,
+    async measure(run) {
+      const controller = new AbortController();
+      void target.exited.then((code) =>
+        controller.abort(new Error(`target ${definition.name} exited (${code})`)),
+      );
+      const sampler = startProcSampler(target.pid, {
+        ...(options.sampleIntervalMs ? { intervalMs: options.sampleIntervalMs } : {}),
+      });
+      const died = (code: number | string) =>
+        `target ${definition.name} exited (${code}) during the run; log tail:\n${target.logTail()}`;
+      let result: Result;
+      try {
+        result = await run(controller.signal);
+      } catch (error) {
+        sampler.stop();
         const code = await targetExit();
-        const failure =
-          code === undefined
-            ? result.failure
-            : result.failure
-              ? `${died(code)}\n(engine: ${result.failure})`
-              : died(code);
-        return {
-          ...result,
-          ...(failure !== undefined ? { failure } : {}),
-          resources,
-          meta: { ...result.meta, ...meta },
-        };
-      },
-    };
+        if (code !== undefined) throw new TargetRunnerError(died(code), { cause: error });
+        throw error;
+      }
+      const resources = sampler.stop();
+      const code = await targetExit();
+      const failure =
+        code === undefined
+          ? result.failure
+          : result.failure
+            ? `${died(code)}\n(engine: ${result.failure})`
+            : died(code);
+      return {
+        ...result,
+        ...(failure !== undefined ? { failure } : {}),
+        resources,
+        meta: { ...result.meta, ...meta },
+      };
+    },
+  };
+}
+
+/**
+ * Starts target `nameOrDefinition`, hands `fn` a session to measure with, and stops the target
+ * when `fn` settles — also when it throws. Throws a TargetRunnerError naming the pid when a
+ * process of the target's group is still there after the stop.
+ */
+export async function withTarget<T>(
+  nameOrDefinition: string | TargetDefinition,
+  env: TargetEnv,
+  fn: (session: TargetSession) => Promise<T>,
+  options: TargetRunOptions = {},
+): Promise<T> {
+  const session = await openTargetSession(nameOrDefinition, env, options);
+  let value: T;
+  try {
     value = await fn(session);
   } catch (error) {
-    fnError = { error };
-  }
-
-  // Cleanup, whatever happened above.
-  const problems: unknown[] = [];
-  try {
-    const stopped = await target.stop(options.stopGraceMs);
-    if (!stopped.exited) {
-      const left = processGroupMembers(target.pid);
-      try {
-        process.kill(-target.pid, 'SIGKILL');
-      } catch {
-        // gone after all
-      }
-      problems.push(
-        new TargetRunnerError(
-          `target ${definition.name} (pid ${target.pid}): processes of its group were still ` +
-            `running after it was stopped (pids ${left.join(', ') || '?'}); sent SIGKILL`,
-        ),
+    try {
+      await session.close();
+    } catch (cleanup) {
+      const name = session.target.definition.name;
+      throw new AggregateError(
+        [error, ...(cleanup instanceof AggregateError ? cleanup.errors : [cleanup])],
+        `target ${name}: the run failed, and so did cleaning up after it`,
       );
     }
-  } catch (error) {
-    problems.push(error);
+    throw error;
   }
-  if (restoreAffinity && generatorPinned && !pinProcess(process.pid, restoreAffinity)) {
-    problems.push(
-      new TargetRunnerError(`could not restore this process's CPUs to ${restoreAffinity}`),
-    );
-  }
-
-  if (fnError) {
-    if (problems.length === 0) throw fnError.error;
-    throw new AggregateError(
-      [fnError.error, ...problems],
-      `target ${definition.name}: the run failed, and so did cleaning up after it`,
-    );
-  }
-  if (problems.length === 1) throw problems[0];
-  if (problems.length > 1) {
-    throw new AggregateError(problems, `target ${definition.name}: cleaning up failed`);
-  }
-  return value as T;
+  await session.close();
+  return value;
 }

@@ -26,6 +26,7 @@ export const VERDICT_MARKERS = [
   'expectNoDifference(',
   'expectNotSlower(',
   'runRanking(',
+  'compareInterleaved(',
 ] as const;
 
 export function makesVerdicts(source: string): boolean {

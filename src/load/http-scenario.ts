@@ -1,8 +1,13 @@
 import pg from 'pg';
 import type { Lab } from '../infra/lab.ts';
-import { startUpstream, type Upstream } from '../infra/upstream.ts';
+import type { Upstream } from '../infra/upstream.ts';
 import type { TargetEnv } from '../launcher/launch.ts';
-import { type TargetSession, withTarget } from '../launcher/runner.ts';
+import {
+  type OpenTargetSession,
+  openTargetSession,
+  type TargetSession,
+  withTarget,
+} from '../launcher/runner.ts';
 import { isQuick } from '../scenarios/index.ts';
 import type { ScenarioContext, ScenarioDefinition } from '../scenarios/types.ts';
 import { sanityWarnings } from '../stats/sanity.ts';
@@ -12,40 +17,14 @@ import { runK6 } from './k6/run.ts';
 import type { LoadSettings, Result } from './result.ts';
 
 /**
- * One HTTP scenario across several targets, the way the basic suites run it: every target is
- * started (pinned, conformance-checked) before anything is measured, then rounds run the
- * targets in a rotated order (round 0: A B C D, round 1: B C D A, …) so that drift of a shared
- * machine is spread over all of them, not charged to whoever ran last. Each measurement has its
- * own warm-up. Scenarios that write restore the database before every measurement.
+ * The pieces of an HTTP scenario run (src/load/ranking-run.ts puts them together): load
+ * settings from the scenario and LAB_* knobs, the scenario context (token, table sizes), the
+ * environment every target gets, starting and stopping a set of targets, and one measured slice
+ * of one target with either engine.
  */
 export type HttpEngine = 'k6' | 'inprocess';
 
-export interface HttpScenarioOptions {
-  scenario: ScenarioDefinition;
-  targets: readonly string[];
-  lab: Lab;
-  engine?: HttpEngine;
-  /** Default: 1 in quick mode, 2 in full mode (`LAB_ROUNDS` overrides). */
-  rounds?: number;
-  /** Default: the scenario's quick or full load (`LAB_DURATION` overrides seconds). */
-  settings?: LoadSettings;
-  /** Progress lines (default: console.log). */
-  log?: (line: string) => void;
-  /** Called with every Result as soon as it is measured (reports). */
-  onResult?: (result: Result) => void;
-  /** A variant of the scenario (e.g. `keyset`): its `-e` variables and the Results' variant. */
-  variant?: { name: string; env: Record<string, string> };
-}
-
 export const AUTH_SECRET = 'lab-secret';
-
-export function defaultRounds(env: NodeJS.ProcessEnv = process.env): number {
-  const fromEnv = Number(env.LAB_ROUNDS);
-  if (env.LAB_ROUNDS !== undefined && !(Number.isInteger(fromEnv) && fromEnv > 0)) {
-    throw new Error(`LAB_ROUNDS must be a positive integer, got ${JSON.stringify(env.LAB_ROUNDS)}`);
-  }
-  return env.LAB_ROUNDS ? fromEnv : isQuick(env) ? 1 : 2;
-}
 
 export function scenarioSettings(
   scenario: ScenarioDefinition,
@@ -94,6 +73,45 @@ export async function scenarioContext(lab: Lab): Promise<ScenarioContext> {
     }
   }
   return { token: await issueToken('bench-user', AUTH_SECRET, 24 * 3600), usersRows };
+}
+
+/**
+ * Starts every target (verified) and hands back their sessions; on a failure the ones already
+ * started are closed. Only the last pins this process as the load generator (in-process load).
+ */
+export async function openTargets(
+  names: readonly string[],
+  env: TargetEnv,
+  generator: 'inprocess' | 'external',
+): Promise<OpenTargetSession[]> {
+  const sessions: OpenTargetSession[] = [];
+  try {
+    for (const [i, name] of names.entries()) {
+      sessions.push(
+        await openTargetSession(name, env, {
+          generator: i === names.length - 1 ? generator : 'external',
+        }),
+      );
+    }
+  } catch (error) {
+    await closeTargets(sessions).catch(() => {});
+    throw error;
+  }
+  return sessions;
+}
+
+/** Closes sessions in reverse order (the pinning one first), all of them whatever fails. */
+export async function closeTargets(sessions: readonly OpenTargetSession[]): Promise<void> {
+  const problems: unknown[] = [];
+  for (const session of [...sessions].reverse()) {
+    try {
+      await session.close();
+    } catch (error) {
+      problems.push(error);
+    }
+  }
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) throw new AggregateError(problems, 'closing targets failed');
 }
 
 /** Starts every target (nested withTarget: all are stopped, whatever fails). */
@@ -196,65 +214,4 @@ export function describeResult(result: Result): string {
     `${Math.round(result.throughput).toLocaleString('en-US')} req/s, p50 ${result.latency.p50.toFixed(2)} ms, ` +
     `p99 ${result.latency.p99.toFixed(2)} ms${errors ? `, ${errors} errors/failed checks` : ''}${cpu}`
   );
-}
-
-export async function runHttpScenario(options: HttpScenarioOptions): Promise<Result[]> {
-  const { scenario, lab } = options;
-  const engine = options.engine ?? 'k6';
-  const rounds = options.rounds ?? defaultRounds();
-  const settings = options.settings ?? scenarioSettings(scenario);
-  const log = options.log ?? ((line: string) => console.log(line));
-  if (engine === 'k6' && !scenario.k6) throw new Error(`${scenario.id} has no k6 script`);
-  if (engine === 'inprocess' && !scenario.request) {
-    throw new Error(`${scenario.id} has no in-process request builder`);
-  }
-  const context = await scenarioContext(lab);
-  const upstream: Upstream = await startUpstream();
-  const env = targetEnv(lab, upstream);
-  const results: Result[] = [];
-  const total = rounds * options.targets.length;
-  const perRunSeconds = (settings.warmupSeconds ?? 0) + settings.durationSeconds;
-  try {
-    await withTargets(
-      options.targets,
-      env,
-      async (sessions) => {
-        // Verification wrote rows: every target starts from the seeded state.
-        await lab.reset();
-        let done = 0;
-        for (let round = 0; round < rounds; round++) {
-          for (const session of rotate(sessions, round)) {
-            if (scenario.mutates && done > 0) await lab.reset();
-            const name = session.target.definition.name;
-            const tag = options.variant ? `${scenario.id} ${options.variant.name}` : scenario.id;
-            const left = (total - done) * perRunSeconds;
-            log(
-              `[${tag}] ${engine} round ${round + 1}/${rounds}, ${name} ` +
-                `(${done + 1}/${total}, ~${left} s left)…`,
-            );
-            const measured = await measureSlice({
-              scenario,
-              session,
-              engine,
-              settings,
-              context,
-              ...(options.variant ? { variant: options.variant } : {}),
-            });
-            const result: Result = {
-              ...measured,
-              meta: { ...measured.meta, round, rounds, ...runMeta(lab, upstream) },
-            };
-            results.push(result);
-            options.onResult?.(result);
-            done++;
-            log(`[${tag}]   ${name}: ${describeResult(result)}`);
-          }
-        }
-      },
-      engine === 'inprocess' ? 'inprocess' : 'external',
-    );
-  } finally {
-    await upstream.stop();
-  }
-  return results;
 }

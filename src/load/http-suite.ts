@@ -1,4 +1,5 @@
-import { beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startUpstream, type Upstream } from '../infra/upstream.ts';
 import { useLab } from '../infra/vitest.ts';
 import {
   dbTargetNames,
@@ -6,20 +7,21 @@ import {
   getTarget,
   resolveTargetNames,
 } from '../launcher/registry.ts';
+import type { OpenTargetSession } from '../launcher/runner.ts';
 import { noteInfra, recordRanking, recordResult } from '../report/collector.ts';
 import { formatRanking } from '../report/ranking-text.ts';
 import { HTTP_VARIANTS } from '../scenarios/db-http.ts';
 import { getScenario } from '../scenarios/index.ts';
 import { CLOSED_10_VUS_DB } from '../scenarios/load-profiles.ts';
 import {
-  defaultRounds,
+  closeTargets,
   type HttpEngine,
-  runHttpScenario,
+  openTargets,
   scenarioSettings,
+  targetEnv,
 } from './http-scenario.ts';
 import { k6SkipReason } from './k6/binary.ts';
 import { budgetSeconds, runRanking } from './ranking-run.ts';
-import type { LoadSettings, Result } from './result.ts';
 import { testAlpha } from './test-alpha.ts';
 
 /**
@@ -97,9 +99,11 @@ export function targetsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
 
 /**
  * The body of a db-advanced HTTP bench file (bench/db-advanced/http-*.bench.ts): one scenario,
- * one test per variant (strategy, shape…), across the framework × data layer targets
- * (`LAB_TARGETS` to narrow) through k6. Variants limited to some layers (UNNEST, COPY) run on
- * those targets only. Every database fixture the contract's /db routes read is seeded.
+ * one test per variant (strategy, shape…), each a ranking of the framework × data layer targets
+ * by throughput with verdicts (`LAB_TARGETS` to narrow), through the scenario's k6 script (k6
+ * has headroom at these rates; a slice where it had none never enters a verdict). Targets start
+ * and are verified once per file, the database is restored before every variant. Variants limited
+ * to some layers (UNNEST, COPY) run on those targets only.
  */
 export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
   const scenario = getScenario(scenarioId);
@@ -109,60 +113,70 @@ export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
   );
   const lab = useLab({ fixtures: [...new Set(['users', ...scenario.fixtures])] });
   const suite = `bench/db-advanced/http-${scenario.id}`;
-  beforeAll(() => {
-    noteInfra(lab, { suite });
-  });
   const skip = await k6SkipReason();
+  const budget = budgetSeconds(process.env, DB_VARIANT_BUDGET);
   // 09 keeps its in-process profile for the verdict suite; over HTTP it uses the db profile.
   const settings = scenarioSettings({ ...scenario, load: CLOSED_10_VUS_DB });
-  // One round per variant by default (LAB_ROUNDS for more): the verdicts are in-process.
-  const rounds = process.env.LAB_ROUNDS ? defaultRounds() : 1;
+  let started: { sessions: OpenTargetSession[]; upstream: Upstream } | undefined;
+  if (!skip) {
+    beforeAll(
+      async () => {
+        noteInfra(lab, { suite });
+        const upstream = await startUpstream();
+        try {
+          started = {
+            upstream,
+            sessions: await openTargets(all, targetEnv(lab, upstream), 'external'),
+          };
+        } catch (error) {
+          await upstream.stop();
+          throw error;
+        }
+      },
+      all.length * 60_000 + 60_000,
+    );
+    afterAll(async () => {
+      if (!started) return;
+      try {
+        await closeTargets(started.sessions);
+      } finally {
+        await started.upstream.stop();
+      }
+    }, 120_000);
+  }
   for (const variant of variants) {
     const targets = all.filter(
       (name) => !variant.layers || variant.layers.includes(getTarget(name).dataLayer),
     );
-    const title = `${scenario.id} ${variant.name}: ${targets.join(', ')} (k6)`;
-    if (skip) {
-      test.skip(`${title} — skipped: ${skip}`, () => {});
+    const title = `${scenario.id} ${variant.name}: ranking ${targets.join(', ')} (k6)`;
+    if (skip || targets.length < 2) {
+      test.skip(`${title} — skipped: ${skip ?? 'fewer than two targets'}`, () => {});
       continue;
     }
-    const budgetMs = budgetFor(rounds, targets.length, settings);
     test(
       title,
       async () => {
-        const results = await runHttpScenario({
+        const run = await runRanking({
           scenario,
           targets,
           lab,
-          rounds,
+          engine: 'k6',
+          alpha: testAlpha(),
+          budgetSeconds: budget,
+          phases: ['throughput'],
           settings,
           variant,
+          started: started as NonNullable<typeof started>,
           onResult: (result) => recordResult(result, { suite }),
         });
-        expectNoProblems(results);
+        recordRanking(run, { suite });
+        console.log(formatRanking(run));
+        expect(run.problems, run.problems.join('\n')).toEqual([]);
       },
-      budgetMs,
+      (budget * 1.5 + targets.length * 30 + 60) * 1000,
     );
   }
 }
 
-/** Test timeout: every run with its warm-up, plus start-up and verification per target. */
-function budgetFor(rounds: number, targets: number, settings: LoadSettings): number {
-  return (
-    rounds * targets * ((settings.warmupSeconds ?? 0) + settings.durationSeconds + 20) * 1000 +
-    180_000
-  );
-}
-
-/** A failed run or any failed check or error fails the suite, listing each. */
-function expectNoProblems(results: readonly Result[]): void {
-  const problems = results.flatMap((r) => {
-    const what = `${r.target}${r.variant ? ` ${r.variant}` : ''} (round ${Number(r.meta.round) + 1})`;
-    if (r.failure) return [`${what}: ${r.failure}`];
-    if (r.failedChecks > 0 || r.errors > 0) {
-      return [`${what}: ${r.failedChecks} failed checks, ${r.errors} errors of ${r.requests}`];
-    }
-    return [];
-  });
-  expect(problems, problems.join('\n')).toEqual([]);
-}
+/** Seconds of blocks per db variant (LAB_BUDGET overrides): 21 variants share a run. */
+const DB_VARIANT_BUDGET = { quick: 15, full: 60 };

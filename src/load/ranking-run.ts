@@ -1,5 +1,5 @@
 import type { Lab } from '../infra/lab.ts';
-import { startUpstream } from '../infra/upstream.ts';
+import { startUpstream, type Upstream } from '../infra/upstream.ts';
 import type { TargetSession } from '../launcher/runner.ts';
 import { isQuick } from '../scenarios/index.ts';
 import type { ScenarioDefinition } from '../scenarios/types.ts';
@@ -45,11 +45,23 @@ export interface RankingRunOptions {
   alpha?: number;
   /** Time budget for the measured blocks of both families, seconds (`budgetSeconds()`). */
   budgetSeconds?: number;
-  /** Default true: also rank by median latency at an equal open-model rate. */
-  latency?: boolean;
+  /** Families to measure; default both: throughput, then median latency. */
+  phases?: ReadonlyArray<'throughput' | 'latency'>;
+  /** Open-model rate of the latency family; default half the slowest target's throughput. */
+  latencyRate?: number;
+  /** Cap on blocks per family (default: what the budget allows, at most 60). */
+  maxBlocks?: number;
+  /** Measured seconds per slice and unmeasured warm-up per target (default `sliceSettings()`). */
+  sliceSeconds?: number;
+  warmupSeconds?: number;
   /** Base load settings (connections); default the scenario's quick or full load. */
   settings?: LoadSettings;
   variant?: { name: string; env: Record<string, string> };
+  /**
+   * Targets already started and verified (a suite measuring several variants starts them once);
+   * their upstream stub. Default: start `targets` now and stop them at the end.
+   */
+  started?: { sessions: readonly TargetSession[]; upstream: Upstream };
   log?: (line: string) => void;
   onResult?: (result: Result) => void;
 }
@@ -93,7 +105,10 @@ export function sliceSettings(env: NodeJS.ProcessEnv = process.env): {
 }
 
 /** Seconds of measured blocks per scenario: LAB_BUDGET, else 40 quick / 180 full. */
-export function budgetSeconds(env: NodeJS.ProcessEnv = process.env): number {
+export function budgetSeconds(
+  env: NodeJS.ProcessEnv = process.env,
+  defaults: { quick: number; full: number } = { quick: 40, full: 180 },
+): number {
   if (env.LAB_BUDGET !== undefined) {
     const value = Number(env.LAB_BUDGET);
     if (!(value > 0)) {
@@ -101,7 +116,7 @@ export function budgetSeconds(env: NodeJS.ProcessEnv = process.env): number {
     }
     return value;
   }
-  return isQuick(env) ? 40 : 180;
+  return isQuick(env) ? defaults.quick : defaults.full;
 }
 
 /** Most blocks a family may plan (the simulated Pocock levels are computed up to 200). */
@@ -148,10 +163,16 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
   const engine = options.engine ?? 'inprocess';
   const alpha = options.alpha ?? 0.05;
   const budget = options.budgetSeconds ?? budgetSeconds();
-  const withLatency = options.latency ?? true;
+  const phases = options.phases ?? ['throughput', 'latency'];
+  if (phases.length === 0) throw new Error('no family to measure');
   const log = options.log ?? ((line: string) => console.log(line));
   const base = options.settings ?? scenario.load[isQuick() ? 'quick' : 'full'];
-  const { slice, rewarm, warmup } = sliceSettings();
+  const defaults = sliceSettings();
+  // k6 refuses durations under one second.
+  const floor = engine === 'k6' ? 1 : 0;
+  const slice = Math.max(floor, options.sliceSeconds ?? defaults.slice);
+  const warmup = Math.max(floor, options.warmupSeconds ?? defaults.warmup);
+  const rewarm = Math.max(floor, defaults.rewarm);
   if (options.targets.length < 2) throw new Error('a ranking needs at least two targets');
   if (engine === 'k6' && !scenario.k6) throw new Error(`${scenario.id} has no k6 script`);
   if (engine === 'inprocess' && !scenario.request) {
@@ -159,7 +180,7 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
   }
   const tag = options.variant ? `${scenario.id} ${options.variant.name}` : scenario.id;
   const context = await scenarioContext(lab);
-  const upstream = await startUpstream();
+  const upstream = options.started?.upstream ?? (await startUpstream());
   const run: RankingRun = {
     scenario: scenario.id,
     ...(options.variant ? { variant: options.variant.name } : {}),
@@ -172,81 +193,101 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
     problems: [],
     saturated: {},
   };
-  const familyAlpha = withLatency ? alpha / 2 : alpha;
+  const familyAlpha = alpha / phases.length;
+  const measureAll = async (sessions: readonly TargetSession[]): Promise<void> => {
+    const measure = async (
+      session: TargetSession,
+      settings: LoadSettings,
+      meta: Result['meta'],
+    ): Promise<Result> => {
+      if (scenario.mutates) await lab.reset();
+      const measured = await measureSlice({
+        scenario,
+        session,
+        engine,
+        settings,
+        context,
+        ...(options.variant ? { variant: options.variant } : {}),
+      });
+      return { ...measured, meta: { ...measured.meta, ...meta, ...runMeta(lab, upstream) } };
+    };
+
+    // Warm-up: JIT, pools and caches of every target, unmeasured.
+    for (const session of sessions) {
+      log(`[${tag}] warming up ${session.target.definition.name} (${warmup} s)…`);
+      await measure(session, { ...base, durationSeconds: warmup, warmupSeconds: 0 }, {});
+    }
+
+    const started = performance.now();
+    for (const phase of phases) {
+      const spent = (performance.now() - started) / 1000;
+      // With both families, throughput gets two thirds of the budget; latency what is left.
+      const phaseBudget =
+        phase === 'throughput' && phases.length > 1 ? budget * (2 / 3) : budget - spent;
+      let settings: LoadSettings;
+      let metric: Metric;
+      if (phase === 'throughput') {
+        settings = { ...base, model: 'closed', durationSeconds: slice, warmupSeconds: rewarm };
+        metric = 'throughput';
+      } else {
+        const capacities = (run.families[0]?.ranking ?? [])
+          .map((r) => r.estimate)
+          .filter((x) => Number.isFinite(x));
+        const rate =
+          options.latencyRate ??
+          (capacities.length > 0
+            ? Math.max(1, Math.round(0.5 * Math.min(...capacities)))
+            : undefined);
+        if (rate === undefined) {
+          log(`[${tag}] latency: no throughput measured to choose a rate from; skipped`);
+          break;
+        }
+        settings = {
+          model: 'open',
+          ratePerSecond: rate,
+          durationSeconds: slice,
+          warmupSeconds: rewarm,
+        };
+        metric = 'median';
+      }
+      const family = await runFamily({
+        phase,
+        sessions,
+        settings,
+        metric,
+        alpha: familyAlpha,
+        budget: Math.max(phaseBudget, 0),
+        maxBlocks: options.maxBlocks,
+        slice,
+        rewarm,
+        mutates: scenario.mutates,
+        measure,
+        run,
+        log: (line) => log(`[${tag}] ${line}`),
+        onResult: options.onResult,
+      });
+      run.families.push(family);
+    }
+  };
+  if (options.started) {
+    const byName = new Map(options.started.sessions.map((s) => [s.target.definition.name, s]));
+    const sessions = options.targets.map((name) => {
+      const session = byName.get(name);
+      if (!session) throw new Error(`target ${name} was not started`);
+      return session;
+    });
+    await lab.reset();
+    await measureAll(sessions);
+    return run;
+  }
   try {
     await withTargets(
       options.targets,
       targetEnv(lab, upstream),
       async (sessions) => {
+        // Verification wrote rows: every target starts from the seeded state.
         await lab.reset();
-        const measure = async (
-          session: TargetSession,
-          settings: LoadSettings,
-          meta: Result['meta'],
-        ): Promise<Result> => {
-          if (scenario.mutates) await lab.reset();
-          const measured = await measureSlice({
-            scenario,
-            session,
-            engine,
-            settings,
-            context,
-            ...(options.variant ? { variant: options.variant } : {}),
-          });
-          return { ...measured, meta: { ...measured.meta, ...meta, ...runMeta(lab, upstream) } };
-        };
-
-        // Warm-up: JIT, pools and caches of every target, unmeasured.
-        for (const session of sessions) {
-          log(`[${tag}] warming up ${session.target.definition.name} (${warmup} s)…`);
-          await measure(session, { ...base, durationSeconds: warmup, warmupSeconds: 0 }, {});
-        }
-
-        const phases: Array<'throughput' | 'latency'> = withLatency
-          ? ['throughput', 'latency']
-          : ['throughput'];
-        const started = performance.now();
-        for (const phase of phases) {
-          const spent = (performance.now() - started) / 1000;
-          // Throughput gets two thirds of the budget; latency whatever is left.
-          const phaseBudget =
-            phase === 'throughput' && withLatency ? budget * (2 / 3) : budget - spent;
-          let settings: LoadSettings;
-          let metric: Metric;
-          if (phase === 'throughput') {
-            settings = { ...base, model: 'closed', durationSeconds: slice, warmupSeconds: rewarm };
-            metric = 'throughput';
-          } else {
-            const capacities = run.families[0]?.ranking
-              .map((r) => r.estimate)
-              .filter((x) => Number.isFinite(x));
-            if (!capacities || capacities.length === 0) break;
-            const rate = Math.max(1, Math.round(0.5 * Math.min(...capacities)));
-            settings = {
-              model: 'open',
-              ratePerSecond: rate,
-              durationSeconds: slice,
-              warmupSeconds: rewarm,
-            };
-            metric = 'median';
-          }
-          const family = await runFamily({
-            phase,
-            sessions,
-            settings,
-            metric,
-            alpha: familyAlpha,
-            budget: Math.max(phaseBudget, 0),
-            slice,
-            rewarm,
-            mutates: scenario.mutates,
-            measure,
-            run,
-            log: (line) => log(`[${tag}] ${line}`),
-            onResult: options.onResult,
-          });
-          run.families.push(family);
-        }
+        await measureAll(sessions);
       },
       engine === 'inprocess' ? 'inprocess' : 'external',
     );
@@ -258,11 +299,12 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
 
 interface FamilyContext {
   phase: 'throughput' | 'latency';
-  sessions: TargetSession[];
+  sessions: readonly TargetSession[];
   settings: LoadSettings;
   metric: Metric;
   alpha: number;
   budget: number;
+  maxBlocks: number | undefined;
   slice: number;
   rewarm: number;
   mutates: boolean;
@@ -279,7 +321,11 @@ interface FamilyContext {
 async function runFamily(c: FamilyContext): Promise<FamilyRun> {
   const names = c.sessions.map((s) => s.target.definition.name);
   const perBlock = names.length * (c.slice + c.rewarm + SLICE_OVERHEAD + (c.mutates ? 0.1 : 0));
-  const maxLooks = Math.min(MAX_BLOCKS, Math.max(MIN_BLOCKS, Math.floor(c.budget / perBlock)));
+  const maxLooks = Math.min(
+    c.maxBlocks ?? MAX_BLOCKS,
+    MAX_BLOCKS,
+    Math.max(MIN_BLOCKS, Math.floor(c.budget / perBlock)),
+  );
   const family = new RankingFamily(names, {
     metric: c.metric,
     alpha: c.alpha,

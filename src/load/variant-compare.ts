@@ -8,6 +8,7 @@ import {
   type Metric,
   type Verdict,
 } from '../stats/index.ts';
+import { testAlpha } from './test-alpha.ts';
 import { runTimedLoop } from './timed-loop.ts';
 
 /**
@@ -39,6 +40,29 @@ export interface VariantComparisonOptions {
   meta?: Record<string, string | number | boolean | null>;
 }
 
+/**
+ * Rounds and time of a claim: looks from round 3, up to 20 rounds (quick) or 40 (full) within
+ * `LAB_CLAIM_BUDGET` seconds (default 30 quick, 90 full): a large effect is decided at the first
+ * look, a small one may use the budget.
+ */
+export function claimRounds(env: NodeJS.ProcessEnv = process.env): {
+  minRounds: number;
+  maxRounds: number;
+  budgetMs: number;
+} {
+  const quick = isQuick(env);
+  let seconds = quick ? 30 : 90;
+  if (env.LAB_CLAIM_BUDGET !== undefined) {
+    seconds = Number(env.LAB_CLAIM_BUDGET);
+    if (!(seconds > 0)) {
+      throw new Error(
+        `LAB_CLAIM_BUDGET must be > 0 seconds, got ${JSON.stringify(env.LAB_CLAIM_BUDGET)}`,
+      );
+    }
+  }
+  return { minRounds: 3, maxRounds: quick ? 20 : 40, budgetMs: seconds * 1000 };
+}
+
 export async function compareVariants(options: VariantComparisonOptions): Promise<Comparison> {
   const quick = isQuick();
   const operations = (options.operations ?? { quick: 30, full: 200 })[quick ? 'quick' : 'full'];
@@ -60,8 +84,9 @@ export async function compareVariants(options: VariantComparisonOptions): Promis
     runA: run(options.a),
     runB: run(options.b),
     metric: options.metric ?? 'median',
-    minRounds: 5,
-    maxRounds: quick ? 8 : 20,
+    // The claim's share of the run's error budget (src/load/alpha.ts).
+    confidence: 1 - testAlpha(),
+    ...claimRounds(),
     labels: {
       a: `${options.a.target} ${options.a.variant}`,
       b: `${options.b.target} ${options.b.variant}`,
