@@ -455,6 +455,29 @@ describe('Go targets: manifests and sources', () => {
     }
   });
 
+  test('bad configuration is one line on stderr and a non-zero exit', () => {
+    for (const definition of GO_TARGETS) {
+      const binary = join(REPO_ROOT, definition.build?.produces[0] ?? '');
+      const base = { PATH: '/usr/bin:/bin', DATABASE_URL: 'postgres://x@127.0.0.1/x' };
+      const cases: Array<[env: Record<string, string>, message: RegExp]> = [
+        [{ ...base, UPSTREAM_URL: 'http://127.0.0.1:9' }, /PORT is required/],
+        [{ ...base, PORT: '0', UPSTREAM_URL: 'http://127.0.0.1:9' }, /PORT="0" is invalid/],
+        [{ ...base, PORT: '1', UPSTREAM_URL: 'u', LAB_DB_POOL: 'ten' }, /LAB_DB_POOL="ten"/],
+        [{ ...base, PORT: '1', UPSTREAM_URL: 'u', LAB_DATA_LAYER: 'orm' }, /one of pgx/],
+        [{ ...base, PORT: '1', UPSTREAM_URL: 'u', LAB_METRICS: '1' }, /LAB_METRICS=1 is not/],
+      ];
+      for (const [env, message] of cases) {
+        const run = spawnSync(binary, [], { env, encoding: 'utf8', timeout: 10_000 });
+        expect(run.status, `${definition.name} ${JSON.stringify(env)}`).toBe(2);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toMatch(
+          new RegExp(`^target configuration error: .*${message.source}.*\\n$`),
+        );
+        expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      }
+    }
+  });
+
   const modules = readdirSync(join(REPO_ROOT, 'src/targets'))
     .map((folder) => join(REPO_ROOT, 'src/targets', folder))
     .filter((folder) => existsSync(join(folder, 'go.mod')));
