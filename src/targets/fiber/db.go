@@ -10,32 +10,32 @@ import (
 // BodyParser and the contract's validator.
 
 func (s *server) dbOffset(c *fiber.Ctx) error {
-	body, err := s.db.Offset(c.UserContext(), query(c))
+	body, err := s.DB.Offset(c.UserContext(), query(c))
 	return respond(c, fiber.StatusOK, body, err)
 }
 
 func (s *server) dbKeyset(c *fiber.Ctx) error {
-	body, err := s.db.Keyset(c.UserContext(), query(c))
+	body, err := s.DB.Keyset(c.UserContext(), query(c))
 	return respond(c, fiber.StatusOK, body, err)
 }
 
 func (s *server) dbCursor(c *fiber.Ctx) error {
-	body, err := s.db.Cursor(c.UserContext(), query(c))
+	body, err := s.DB.Cursor(c.UserContext(), query(c))
 	return respond(c, fiber.StatusOK, body, err)
 }
 
 func (s *server) dbColumns(c *fiber.Ctx) error {
-	body, err := s.db.Columns(c.UserContext(), c.Params("shape"), query(c))
+	body, err := s.DB.Columns(c.UserContext(), c.Params("shape"), query(c))
 	return respond(c, fiber.StatusOK, body, err)
 }
 
 func (s *server) dbTypes(c *fiber.Ctx) error {
-	body, err := s.db.Types(c.UserContext(), c.Params("type"), query(c))
+	body, err := s.DB.Types(c.UserContext(), c.Params("type"), query(c))
 	return respond(c, fiber.StatusOK, body, err)
 }
 
 func (s *server) dbAuthors(c *fiber.Ctx) error {
-	body, err := s.db.Authors(c.UserContext(), query(c))
+	body, err := s.DB.Authors(c.UserContext(), query(c))
 	return respond(c, fiber.StatusOK, body, err)
 }
 
@@ -44,7 +44,7 @@ func (s *server) dbBulkInsert(c *fiber.Ctx) error {
 	if err := s.bind(c, &input); err != nil {
 		return err
 	}
-	body, err := s.db.BulkInsert(c.UserContext(), query(c), input)
+	body, err := s.DB.BulkInsert(c.UserContext(), query(c), input)
 	return respond(c, fiber.StatusCreated, body, err)
 }
 
@@ -53,7 +53,7 @@ func (s *server) dbBulkUpdate(c *fiber.Ctx) error {
 	if err := s.bind(c, &input); err != nil {
 		return err
 	}
-	body, err := s.db.BulkUpdate(c.UserContext(), query(c), input)
+	body, err := s.DB.BulkUpdate(c.UserContext(), query(c), input)
 	return respond(c, fiber.StatusOK, body, err)
 }
 
@@ -62,6 +62,6 @@ func (s *server) dbDecrement(c *fiber.Ctx) error {
 	if err := s.bind(c, &input); err != nil {
 		return err
 	}
-	body, err := s.db.Decrement(c.UserContext(), c.Params("id"), query(c), input)
+	body, err := s.DB.Decrement(c.UserContext(), c.Params("id"), query(c), input)
 	return respond(c, fiber.StatusOK, body, err)
 }

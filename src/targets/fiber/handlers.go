@@ -9,15 +9,6 @@ import (
 	"backendlab/goshared/upload"
 )
 
-type healthBody struct {
-	Status string `json:"status"`
-}
-
-type protectedBody struct {
-	Subject string `json:"subject"`
-	Logged  int    `json:"logged"`
-}
-
 // query reads query parameters for the contract's parsers. fasthttp reuses the request's
 // buffers after the handler: string() copies what is read.
 func query(c *fiber.Ctx) contract.Query {
@@ -30,9 +21,9 @@ func query(c *fiber.Ctx) contract.Query {
 	}
 }
 
-func (s *server) health(c *fiber.Ctx) error { return c.JSON(healthBody{Status: "ok"}) }
+func (s *server) health(c *fiber.Ctx) error { return c.JSON(contract.Health{Status: "ok"}) }
 
-func (s *server) getMeta(c *fiber.Ctx) error { return c.JSON(s.meta) }
+func (s *server) getMeta(c *fiber.Ctx) error { return c.JSON(s.Meta) }
 
 // echo answers any JSON object unchanged (keys such as __proto__ included: a Go map has no
 // prototype); numbers keep their text. Decoding copies every string out of fasthttp's buffer.
@@ -54,7 +45,7 @@ func (s *server) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.users.List(c.UserContext(), limit, offset)
+	page, err := s.Users.List(c.UserContext(), limit, offset)
 	return respond(c, fiber.StatusOK, page, err)
 }
 
@@ -63,7 +54,7 @@ func (s *server) getUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	user, err := s.users.Get(c.UserContext(), id)
+	user, err := s.Users.Get(c.UserContext(), id)
 	return respond(c, fiber.StatusOK, user, err)
 }
 
@@ -72,12 +63,12 @@ func (s *server) createUser(c *fiber.Ctx) error {
 	if err := s.bind(c, &body); err != nil {
 		return err
 	}
-	user, err := s.users.Create(c.UserContext(), body.Name, body.Email)
+	user, err := s.Users.Create(c.UserContext(), body.Name, body.Email)
 	return respond(c, fiber.StatusCreated, user, err)
 }
 
 func (s *server) external(c *fiber.Ctx) error {
-	data, err := s.upstream.Data(c.UserContext())
+	data, err := s.Upstream.Data(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -87,7 +78,7 @@ func (s *server) external(c *fiber.Ctx) error {
 
 func (s *server) protected(c *fiber.Ctx) error {
 	subject, _ := c.Locals(subjectKey).(string)
-	return c.JSON(protectedBody{Subject: subject, Logged: s.log.Size()})
+	return c.JSON(contract.Protected{Subject: subject, Logged: s.Log.Size()})
 }
 
 // upload hashes the file part of the body fasthttp has read (at most the upload limit plus
@@ -97,7 +88,7 @@ func (s *server) upload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	result, err := upload.Digest(bytes.NewReader(c.Request().Body()), boundary, s.uploadLimit)
+	result, err := upload.Digest(bytes.NewReader(c.Request().Body()), boundary, s.UploadLimit)
 	return respond(c, fiber.StatusOK, result, err)
 }
 

@@ -6,31 +6,17 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net"
-	"os"
-	"os/signal"
-	"runtime"
 	"slices"
-	"syscall"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"backendlab/goshared/auth"
 	"backendlab/goshared/config"
 	"backendlab/goshared/contract"
-	"backendlab/goshared/dbapi"
-	"backendlab/goshared/meta"
-	"backendlab/goshared/reqlog"
-	"backendlab/goshared/store"
+	"backendlab/goshared/target"
 	"backendlab/goshared/upload"
-	"backendlab/goshared/upstream"
 )
-
-// dataLayers this binary has; the first is the default (target `fiber`).
-var dataLayers = []string{"pgx"}
 
 // fasthttp's ReadTimeout covers a request's head and body, so a slow or stalled client
 // (slowloris) cannot hold a connection for long; idle keep-alive connections close after
@@ -42,26 +28,13 @@ const (
 	// readBufferSize bounds a request's head: Node's default header limit, so no target takes
 	// larger headers (fasthttp answers 431 above it).
 	readBufferSize = 16 << 10
-	shutdownGrace  = 10 * time.Second
 )
 
 func main() {
-	cfg := config.MustLoad(dataLayers)
-
-	pool, err := store.OpenPool(context.Background(), cfg.DatabaseURL, cfg.DBPool)
+	cfg := config.MustLoad(target.DataLayers)
+	deps, err := target.Open(cfg, "fiber", "fiber", "github.com/gofiber/fiber/v2")
 	if err != nil {
-		fatal(err)
-	}
-	client := upstream.New(cfg.UpstreamURL, cfg.DBPool)
-	s := &server{
-		users:       store.NewUsers(pool),
-		db:          dbapi.API{Layer: store.NewPgxLayer(pool)},
-		upstream:    client,
-		log:         reqlog.New(),
-		auth:        auth.NewVerifier(cfg.AuthSecret),
-		validate:    contract.NewValidator(),
-		meta:        meta.New("fiber", "fiber", "github.com/gofiber/fiber/v2", dataLayers[0], cfg.DataLayer, cfg.DBPool),
-		uploadLimit: cfg.UploadLimit,
+		target.Fatal("fiber", err)
 	}
 	app := fiber.New(fiber.Config{
 		DisableStartupMessage: true,
@@ -79,41 +52,13 @@ func main() {
 		// QUERY is a method too: on a known path it is answered 405, not "invalid method".
 		RequestMethods: append(slices.Clone(fiber.DefaultMethods), "QUERY"),
 	})
-	s.routes(app)
-
-	listener, err := net.Listen("tcp", cfg.Addr())
-	if err != nil {
-		fatal(err)
-	}
-	// GOMAXPROCS is the launcher's {cpuCount}; said once here so that a run's log records it.
-	fmt.Fprintf(os.Stderr, "fiber target: listening on http://%s (GOMAXPROCS=%d, %s, fiber %s, data layer %s, pool %d)\n",
-		listener.Addr(), runtime.GOMAXPROCS(0), runtime.Version(), s.meta.FrameworkVersion, cfg.DataLayer, cfg.DBPool)
-
-	served := make(chan error, 1)
-	go func() { served <- app.Listener(listener) }()
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
-	select {
-	case err := <-served:
-		fatal(err)
-	case <-stop:
-	}
-	// Stop accepting, let in-flight requests finish, then close the pool.
-	err = app.ShutdownWithTimeout(shutdownGrace)
-	client.Close()
-	pool.Close()
-	if err != nil {
-		fatal(err)
-	}
+	(&server{Deps: deps, validate: contract.NewValidator()}).routes(app)
+	target.Run("fiber", cfg, deps, fiberServer{app})
 }
 
-// fatal is one line on stderr and exit 1. EADDRINUSE is named as such: the launcher retries
-// another port when it reads it.
-func fatal(err error) {
-	if errors.Is(err, syscall.EADDRINUSE) {
-		fmt.Fprintf(os.Stderr, "fiber target: EADDRINUSE: %v\n", err)
-	} else {
-		fmt.Fprintf(os.Stderr, "fiber target: %v\n", err)
-	}
-	os.Exit(1)
-}
+// fiberServer is a Fiber app as a target.Server.
+type fiberServer struct{ app *fiber.App }
+
+func (s fiberServer) Serve(listener net.Listener) error { return s.app.Listener(listener) }
+
+func (s fiberServer) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }

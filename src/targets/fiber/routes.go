@@ -5,24 +5,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
-	"backendlab/goshared/auth"
-	"backendlab/goshared/dbapi"
-	"backendlab/goshared/meta"
-	"backendlab/goshared/reqlog"
-	"backendlab/goshared/store"
-	"backendlab/goshared/upstream"
+	"backendlab/goshared/target"
 )
 
-// server is the app's dependencies; its methods are the handlers.
+// server's methods are the handlers.
 type server struct {
-	users       *store.Users
-	db          dbapi.API
-	upstream    *upstream.Client
-	log         *reqlog.Log
-	auth        *auth.Verifier
-	validate    *validator.Validate
-	meta        meta.Meta
-	uploadLimit int64
+	*target.Deps
+	validate *validator.Validate
 }
 
 // routes registers the contract. Fiber answers HEAD on every GET route and 405 with Allow for
@@ -36,7 +25,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/users/:id", s.getUser)
 	app.Post("/users", jsonBody, s.createUser)
 	app.Get("/external", s.external)
-	app.Get("/protected", requestLog(s.log), bearerAuth(s.auth), s.protected)
+	app.Get("/protected", requestLog(s.Log), bearerAuth(s.Auth), s.protected)
 	app.Post("/upload", s.upload)
 
 	app.Get("/db/users/offset", s.dbOffset)

@@ -12,32 +12,32 @@ import (
 // Query), bodies through Gin's binding with the contract's tags.
 
 func (s *server) dbOffset(c *gin.Context) {
-	body, err := s.db.Offset(c.Request.Context(), c.GetQuery)
+	body, err := s.DB.Offset(c.Request.Context(), c.GetQuery)
 	respond(c, http.StatusOK, body, err)
 }
 
 func (s *server) dbKeyset(c *gin.Context) {
-	body, err := s.db.Keyset(c.Request.Context(), c.GetQuery)
+	body, err := s.DB.Keyset(c.Request.Context(), c.GetQuery)
 	respond(c, http.StatusOK, body, err)
 }
 
 func (s *server) dbCursor(c *gin.Context) {
-	body, err := s.db.Cursor(c.Request.Context(), c.GetQuery)
+	body, err := s.DB.Cursor(c.Request.Context(), c.GetQuery)
 	respond(c, http.StatusOK, body, err)
 }
 
 func (s *server) dbColumns(c *gin.Context) {
-	body, err := s.db.Columns(c.Request.Context(), c.Param("shape"), c.GetQuery)
+	body, err := s.DB.Columns(c.Request.Context(), c.Param("shape"), c.GetQuery)
 	respond(c, http.StatusOK, body, err)
 }
 
 func (s *server) dbTypes(c *gin.Context) {
-	body, err := s.db.Types(c.Request.Context(), c.Param("type"), c.GetQuery)
+	body, err := s.DB.Types(c.Request.Context(), c.Param("type"), c.GetQuery)
 	respond(c, http.StatusOK, body, err)
 }
 
 func (s *server) dbAuthors(c *gin.Context) {
-	body, err := s.db.Authors(c.Request.Context(), c.GetQuery)
+	body, err := s.DB.Authors(c.Request.Context(), c.GetQuery)
 	respond(c, http.StatusOK, body, err)
 }
 
@@ -47,7 +47,7 @@ func (s *server) dbBulkInsert(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	body, err := s.db.BulkInsert(c.Request.Context(), c.GetQuery, input)
+	body, err := s.DB.BulkInsert(c.Request.Context(), c.GetQuery, input)
 	respond(c, http.StatusCreated, body, err)
 }
 
@@ -57,7 +57,7 @@ func (s *server) dbBulkUpdate(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	body, err := s.db.BulkUpdate(c.Request.Context(), c.GetQuery, input)
+	body, err := s.DB.BulkUpdate(c.Request.Context(), c.GetQuery, input)
 	respond(c, http.StatusOK, body, err)
 }
 
@@ -67,6 +67,6 @@ func (s *server) dbDecrement(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	body, err := s.db.Decrement(c.Request.Context(), c.Param("id"), c.GetQuery, input)
+	body, err := s.DB.Decrement(c.Request.Context(), c.Param("id"), c.GetQuery, input)
 	respond(c, http.StatusOK, body, err)
 }

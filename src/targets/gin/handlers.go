@@ -9,18 +9,9 @@ import (
 	"backendlab/goshared/upload"
 )
 
-type healthBody struct {
-	Status string `json:"status"`
-}
+func (s *server) health(c *gin.Context) { c.JSON(http.StatusOK, contract.Health{Status: "ok"}) }
 
-type protectedBody struct {
-	Subject string `json:"subject"`
-	Logged  int    `json:"logged"`
-}
-
-func (s *server) health(c *gin.Context) { c.JSON(http.StatusOK, healthBody{Status: "ok"}) }
-
-func (s *server) getMeta(c *gin.Context) { c.JSON(http.StatusOK, s.meta) }
+func (s *server) getMeta(c *gin.Context) { c.JSON(http.StatusOK, s.Meta) }
 
 // echo answers any JSON object unchanged (keys such as __proto__ included: a Go map has no
 // prototype); numbers keep their text.
@@ -49,7 +40,7 @@ func (s *server) listUsers(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	page, err := s.users.List(c.Request.Context(), limit, offset)
+	page, err := s.Users.List(c.Request.Context(), limit, offset)
 	respond(c, http.StatusOK, page, err)
 }
 
@@ -59,7 +50,7 @@ func (s *server) getUser(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	user, err := s.users.Get(c.Request.Context(), id)
+	user, err := s.Users.Get(c.Request.Context(), id)
 	respond(c, http.StatusOK, user, err)
 }
 
@@ -69,12 +60,12 @@ func (s *server) createUser(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	user, err := s.users.Create(c.Request.Context(), body.Name, body.Email)
+	user, err := s.Users.Create(c.Request.Context(), body.Name, body.Email)
 	respond(c, http.StatusCreated, user, err)
 }
 
 func (s *server) external(c *gin.Context) {
-	data, err := s.upstream.Data(c.Request.Context())
+	data, err := s.Upstream.Data(c.Request.Context())
 	if err != nil {
 		fail(c, err)
 		return
@@ -83,7 +74,7 @@ func (s *server) external(c *gin.Context) {
 }
 
 func (s *server) protected(c *gin.Context) {
-	c.JSON(http.StatusOK, protectedBody{Subject: c.GetString(subjectKey), Logged: s.log.Size()})
+	c.JSON(http.StatusOK, contract.Protected{Subject: c.GetString(subjectKey), Logged: s.Log.Size()})
 }
 
 // upload hashes the file part while net/http reads the body; the body is capped at the limit
@@ -94,8 +85,8 @@ func (s *server) upload(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.uploadLimit+upload.Slack)
-	result, err := upload.Digest(body, boundary, s.uploadLimit)
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.UploadLimit+upload.Slack)
+	result, err := upload.Digest(body, boundary, s.UploadLimit)
 	respond(c, http.StatusOK, result, err)
 }
 

@@ -9,25 +9,12 @@ import (
 	"github.com/go-playground/validator/v10"
 
 	"backendlab/goshared/apperr"
-	"backendlab/goshared/auth"
 	"backendlab/goshared/contract"
-	"backendlab/goshared/dbapi"
-	"backendlab/goshared/meta"
-	"backendlab/goshared/reqlog"
-	"backendlab/goshared/store"
-	"backendlab/goshared/upstream"
+	"backendlab/goshared/target"
 )
 
-// server is the app's dependencies; its methods are the handlers.
-type server struct {
-	users       *store.Users
-	db          dbapi.API
-	upstream    *upstream.Client
-	log         *reqlog.Log
-	auth        *auth.Verifier
-	meta        meta.Meta
-	uploadLimit int64
-}
+// server's methods are the handlers.
+type server struct{ *target.Deps }
 
 func (s *server) router() *gin.Engine {
 	// The contract's rules (price pattern, JSON field names in messages) on Gin's own validator.
@@ -61,7 +48,7 @@ func (s *server) router() *gin.Engine {
 	get("/users/:id", s.getUser)
 	r.POST("/users", jsonBody, s.createUser)
 	get("/external", s.external)
-	get("/protected", requestLog(s.log), bearerAuth(s.auth), s.protected)
+	get("/protected", requestLog(s.Log), bearerAuth(s.Auth), s.protected)
 	r.POST("/upload", s.upload)
 
 	get("/db/users/offset", s.dbOffset)

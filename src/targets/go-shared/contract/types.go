@@ -37,3 +37,14 @@ type BulkUpdateBody struct {
 type DecrementBody struct {
 	Quantity *int32 `json:"quantity" binding:"required,min=1"`
 }
+
+// Health is the body of GET /health.
+type Health struct {
+	Status string `json:"status"`
+}
+
+// Protected is the body of GET /protected.
+type Protected struct {
+	Subject string `json:"subject"`
+	Logged  int    `json:"logged"`
+}

@@ -83,27 +83,25 @@ func (a API) Cursor(ctx context.Context, q contract.Query) (store.CursorPage, er
 
 // Columns is GET /db/columns/{shape}; an unknown shape is 404.
 func (a API) Columns(ctx context.Context, shape string, q contract.Query) (Items[store.Row], error) {
-	if !slices.Contains(store.ColumnShapes, shape) {
-		return Items[store.Row]{}, apperr.New(apperr.NotFound, "unknown column shape %q", shape)
-	}
-	skip, size, err := page(q, "skip")
-	if err != nil {
-		return Items[store.Row]{}, err
-	}
-	rows, err := a.Layer.ReadColumns(ctx, shape, skip, size)
-	return Items[store.Row]{Items: rows}, err
+	return a.rows(ctx, "column shape", shape, store.ColumnShapes, q, a.Layer.ReadColumns)
 }
 
 // Types is GET /db/types/{type}; an unknown type is 404.
 func (a API) Types(ctx context.Context, typ string, q contract.Query) (Items[store.Row], error) {
-	if !slices.Contains(store.ColumnTypes, typ) {
-		return Items[store.Row]{}, apperr.New(apperr.NotFound, "unknown column type %q", typ)
+	return a.rows(ctx, "column type", typ, store.ColumnTypes, q, a.Layer.ReadType)
+}
+
+type readRows func(ctx context.Context, name string, skip, size int64) ([]store.Row, error)
+
+func (a API) rows(ctx context.Context, what, name string, valid []string, q contract.Query, read readRows) (Items[store.Row], error) {
+	if !slices.Contains(valid, name) {
+		return Items[store.Row]{}, apperr.New(apperr.NotFound, "unknown %s %q", what, name)
 	}
 	skip, size, err := page(q, "skip")
 	if err != nil {
 		return Items[store.Row]{}, err
 	}
-	rows, err := a.Layer.ReadType(ctx, typ, skip, size)
+	rows, err := read(ctx, name, skip, size)
 	return Items[store.Row]{Items: rows}, err
 }
 
