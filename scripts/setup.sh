@@ -8,8 +8,8 @@
 #
 # Installs: Node >= 22.22 (npm package node@24) when `node` is older, pnpm 12, Debian packages
 # postgresql (fallback server binaries; the default ones come from npm), redis-server, wrk,
-# optionally prometheus (a real Prometheus for test/metrics-prometheus.test.ts), and k6 built
-# from source with Go >= 1.25.
+# optionally prometheus (a real Prometheus for test/metrics-prometheus.test.ts), k6 built from
+# source with Go >= 1.25, and the Go targets' binaries (build/go/, SETUP_SKIP_GO=1 skips them).
 set -euo pipefail
 
 K6_VERSION="${K6_VERSION:-v2.2.0}"
@@ -144,6 +144,52 @@ else
   (cd "$k6_src" && GOFLAGS=-mod=mod go build -trimpath -o "$gobin/k6" .)
   if [ "$(id -u)" -eq 0 ]; then ln -sf "$gobin/k6" /usr/local/bin/k6; fi
   say "$("$gobin/k6" version | head -n1): installed at $gobin/k6"
+fi
+
+# --- Go targets ---------------------------------------------------------------------------------
+# Every manifest with `language: go` (src/targets/gin, src/targets/fiber; shared module
+# src/targets/go-shared) is its own Go module with a committed go.sum. Its modules are
+# downloaded into the module cache here, so that `pnpm build:targets` (which runs the same
+# `go build` from the manifest) and the tests work offline afterwards. Rebuilt only when a Go
+# source, go.mod or go.sum changed, the Go version changed, or a binary is missing.
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+go_targets=()
+for manifest in "$repo_root"/src/targets/*/target.yaml; do
+  if grep -qE '^language:[[:space:]]*go[[:space:]]*$' "$manifest"; then go_targets+=("$(dirname "$manifest")"); fi
+done
+if [ -n "${SETUP_SKIP_GO:-}" ]; then
+  say "Go targets: skipped (SETUP_SKIP_GO set)"
+elif [ "${#go_targets[@]}" -eq 0 ]; then
+  say "Go targets: none"
+else
+  command -v go >/dev/null 2>&1 ||
+    fail "the Go targets need Go >= 1.25: install it (https://go.dev/dl, into /usr/local/go) or set SETUP_SKIP_GO=1"
+  go_minor=$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')
+  [ "$go_minor" -ge 25 ] ||
+    fail "the Go targets need Go >= 1.25, found $(go env GOVERSION): install a newer one (https://go.dev/dl) or set SETUP_SKIP_GO=1"
+  export GOTOOLCHAIN=local # never download another toolchain
+  go_out="$repo_root/build/go"
+  stamp="$go_out/.sources.sha256"
+  sources=$(cd "$repo_root" &&
+    { go env GOVERSION; find src/targets \( -name '*.go' -o -name go.mod -o -name go.sum \) -type f -print0 |
+      sort -z | xargs -0 sha256sum; } | sha256sum | cut -d' ' -f1)
+  missing_bin=""
+  for dir in "${go_targets[@]}"; do
+    [ -x "$go_out/$(basename "$dir")" ] || missing_bin=1
+  done
+  if [ -z "$missing_bin" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sources" ]; then
+    say "Go targets ($(go env GOVERSION)): up to date in build/go"
+  else
+    mkdir -p "$go_out"
+    for dir in "${go_targets[@]}"; do
+      name=$(basename "$dir")
+      say "Go target $name: go mod download + go build ($(go env GOVERSION))"
+      (cd "$dir" && go mod download && go build -trimpath -o "$go_out/$name" .) ||
+        fail "building the Go target $name failed (see above); fix it, or set SETUP_SKIP_GO=1"
+    done
+    printf '%s\n' "$sources" >"$stamp"
+    say "Go targets: built in build/go"
+  fi
 fi
 
 say "done"

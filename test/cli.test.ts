@@ -290,6 +290,9 @@ describe('lab doctor', () => {
     for (const text of ['Infra (PostgreSQL + Redis)', 'k6', 'wrk', 'taskset', 'Chromium']) {
       expect(out.stdout).toContain(text);
     }
+    // pnpm test builds the Go targets before this file runs.
+    expect(out.stdout).toMatch(/\bGo\s+ok\s+go1\.\d+/);
+    expect(out.stdout).toMatch(/Go target binaries\s+ok\s+build\/go\/\w+/);
     expect(out.stdout).toContain('Everything required is present.');
   });
 
@@ -299,6 +302,13 @@ describe('lab doctor', () => {
     expect(out.stdout).toMatch(/k6\s+MISSING/);
     expect(out.stdout).toContain('bash scripts/setup.sh');
     expect(out.stdout).toContain('Missing (required): k6');
+  });
+
+  it('names the fix when Go is missing, without failing (the Go targets are optional)', async () => {
+    const out = await lab(['doctor'], { GO_BIN: join(root, 'no-go') });
+    expect(out.code, `${out.stdout}\n${out.stderr}`).toBe(0);
+    expect(out.stdout).toMatch(/\bGo\s+absent \(optional\)\s+no Go toolchain found/);
+    expect(out.stdout).toContain('Go: install Go ≥ 1.25');
   });
 });
 

@@ -5,6 +5,7 @@ import { findPostgres, findRedis } from '../infra/local/binaries.ts';
 import { infraModeFromEnv } from '../infra/select-provider.ts';
 import { containerRuntimeAnswers, PG_IMAGE, REDIS_IMAGE } from '../infra/testcontainers.ts';
 import { INFRA_MODES, type InfraMode } from '../infra/types.ts';
+import { findGo, GO_FIX, goBuildsToRedo, goTargets } from '../launcher/go-toolchain.ts';
 import { missingBuildOutputs, TARGETS } from '../launcher/registry.ts';
 import { k6Availability } from '../load/k6/binary.ts';
 import { K6_IMAGE } from '../load/k6/container.ts';
@@ -81,6 +82,59 @@ function chromiumCheck(path: string): Check {
     status: 'ok',
     detail: `${version} at ${path}: headless browser for checking the HTML report`,
   };
+}
+
+/** Go (≥ 1.25, `GO_BIN` to name one) and the Go targets' binaries: built, and not stale. */
+function goChecks(env: NodeJS.ProcessEnv): Check[] {
+  const targets = goTargets();
+  if (targets.length === 0) return [];
+  const names = targets.map((t) => t.name).join(', ');
+  const go = findGo(env);
+  const toolchain: Check =
+    go.path === undefined
+      ? {
+          component: 'Go',
+          status: 'absent',
+          required: false,
+          detail: `${go.reason}; it builds the Go targets (${names}), which pnpm test verifies`,
+          fix: GO_FIX,
+        }
+      : go.ok
+        ? {
+            component: 'Go',
+            status: 'ok',
+            required: false,
+            detail: `${go.version} at ${go.path}: builds the Go targets (${names})`,
+          }
+        : {
+            component: 'Go',
+            status: 'absent',
+            required: false,
+            detail: `${go.version} at ${go.path} is too old: the Go targets need Go ≥ 1.25`,
+            fix: GO_FIX,
+          };
+  const { missing, stale } = goBuildsToRedo();
+  const binaries: Check =
+    missing.length + stale.length === 0
+      ? {
+          component: 'Go target binaries',
+          status: 'ok',
+          required: false,
+          detail: `${targets.flatMap((t) => t.build?.produces ?? []).join(', ')} built from the current sources; GOMAXPROCS = the CPUs a target is pinned to`,
+        }
+      : {
+          component: 'Go target binaries',
+          status: 'absent',
+          required: false,
+          detail: [
+            missing.length > 0 ? `${missing.join(', ')} not built` : '',
+            stale.length > 0 ? `${stale.join(', ')} older than the Go sources` : '',
+          ]
+            .filter(Boolean)
+            .join('; '),
+          fix: 'pnpm build:targets (or bash scripts/setup.sh)',
+        };
+  return [toolchain, binaries];
 }
 
 export async function runDoctor(options: DoctorOptions = {}): Promise<Check[]> {
@@ -287,6 +341,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<Check[]> {
         },
   );
 
+  checks.push(...goChecks(env));
   checks.push(chromiumCheck(options.chromium ?? CHROMIUM_PATH));
   return checks;
 }

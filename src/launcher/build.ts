@@ -24,7 +24,12 @@ export function buildTargets(targets: readonly TargetDefinition[]): number {
     console.log(`[build] ${target.name}: ${[command, ...args].join(' ')}`);
     const run = spawnSync(command as string, args, { cwd, stdio: 'inherit' });
     if (run.error || run.status !== 0) {
-      const why = run.error ? run.error.message : `exit ${run.status ?? run.signal}`;
+      const why =
+        (run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
+          ? `${command} not found on PATH; bash scripts/setup.sh says what to install`
+          : run.error
+            ? run.error.message
+            : `exit ${run.status ?? run.signal}`;
       console.error(`[build] ${target.name}: build failed (${why})`);
       return 1;
     }

@@ -37,7 +37,8 @@ export function dbState(databaseUrl: string): DbCheckState {
   };
 }
 
-const DATA_LAYERS = ['pg', 'typeorm', 'mikroorm'] as const;
+/** `dataLayer` names of the targets' manifests: Node (src/data) and Go (src/targets/go-shared). */
+const DATA_LAYERS = ['pg', 'typeorm', 'mikroorm', 'pgx'] as const;
 const INSERT_STRATEGIES = ['individual', 'orm-batch', 'multi-values', 'unnest', 'copy'] as const;
 type InsertStrategy = (typeof INSERT_STRATEGIES)[number];
 /** Bulk insert strategies per data layer (`bulkInsertStrategies` in src/data). */
@@ -45,6 +46,7 @@ const LAYER_INSERT_STRATEGIES: Record<string, readonly InsertStrategy[]> = {
   pg: INSERT_STRATEGIES,
   typeorm: ['individual', 'orm-batch', 'multi-values'],
   mikroorm: ['individual', 'orm-batch', 'multi-values'],
+  pgx: INSERT_STRATEGIES,
 };
 const SHAPES = ['narrow', 'wide', 'extra_wide', 'wide_projected'] as const;
 const SHAPE_TABLE: Record<(typeof SHAPES)[number], string> = {
@@ -228,7 +230,7 @@ async function dataLayer(ctx: CheckContext): Promise<string | undefined> {
 export const dbHappyPath: Check[] = [
   {
     id: 'db.meta.data-layer',
-    description: 'GET /meta names the data layer behind /db: pg, typeorm or mikroorm',
+    description: `GET /meta names the data layer behind /db: ${DATA_LAYERS.join(', ')}`,
     async run(ctx) {
       const res = await send(ctx, 'GET', '/meta');
       const meta = expectJson(ctx.validators, res, {

@@ -1,0 +1,50 @@
+package contract
+
+// Request bodies of the contract with their rules as `binding` tags (go-playground/validator,
+// Gin's convention). Pointers mark numbers that are required but may be 0.
+
+// NewUser is the body of POST /users.
+type NewUser struct {
+	Name  string `json:"name" binding:"required,min=1,max=100"`
+	Email string `json:"email" binding:"required,max=254,email"`
+}
+
+// NewBulkItem is one item of POST /db/bulk/insert.
+type NewBulkItem struct {
+	Sku      string `json:"sku" binding:"required,min=1,max=64"`
+	Name     string `json:"name" binding:"required,min=1,max=200"`
+	Quantity *int32 `json:"quantity" binding:"required,min=0"`
+	Price    string `json:"price" binding:"required,price"`
+}
+
+// BulkInsertBody is the body of POST /db/bulk/insert.
+type BulkInsertBody struct {
+	Items []NewBulkItem `json:"items" binding:"required,min=1,max=5000,dive"`
+}
+
+// BulkUpdate is one entry of POST /db/bulk/update.
+type BulkUpdate struct {
+	Sku      string `json:"sku" binding:"required,min=1,max=64"`
+	Quantity *int32 `json:"quantity" binding:"required,min=0"`
+}
+
+// BulkUpdateBody is the body of POST /db/bulk/update.
+type BulkUpdateBody struct {
+	Updates []BulkUpdate `json:"updates" binding:"required,min=1,max=5000,dive"`
+}
+
+// DecrementBody is the body of POST /db/products/{id}/decrement.
+type DecrementBody struct {
+	Quantity *int32 `json:"quantity" binding:"required,min=1"`
+}
+
+// Health is the body of GET /health.
+type Health struct {
+	Status string `json:"status"`
+}
+
+// Protected is the body of GET /protected.
+type Protected struct {
+	Subject string `json:"subject"`
+	Logged  int    `json:"logged"`
+}
