@@ -40,6 +40,8 @@ export interface TargetDefinition {
   supports: readonly ContractGroup[];
   /** In the default target set of the basic suites and `lab run`. */
   isDefault: boolean;
+  /** Its manifest is a default one: every data layer of it is in the db suites' default set. */
+  defaultFramework: boolean;
 }
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -66,6 +68,7 @@ export function definitionsOf(manifest: TargetManifest, folder: string): TargetD
     dataLayerDescription: layerDescription,
     supports: manifest.supports,
     isDefault: manifest.default && index === 0,
+    defaultFramework: manifest.default,
   }));
 }
 
@@ -110,9 +113,12 @@ export function defaultTargetNames(): string[] {
   return defaultTargets().map((target) => target.name);
 }
 
-/** The targets serving the `/db` routes (every data-layer variant of every framework). */
+/**
+ * The default targets of the db-advanced HTTP suites: every data-layer variant of the default
+ * frameworks that serve the `/db` routes (`LAB_TARGETS=all` adds the other languages).
+ */
 export function dbTargetNames(): string[] {
-  return TARGETS.filter((target) => target.supports.includes('db')).map((t) => t.name);
+  return TARGETS.filter((t) => t.defaultFramework && t.supports.includes('db')).map((t) => t.name);
 }
 
 /**

@@ -27,5 +27,6 @@ export function fakeTargetDefinition(
     dataLayerDescription: 'in memory',
     supports: ['basic'],
     isDefault: false,
+    defaultFramework: false,
   };
 }
