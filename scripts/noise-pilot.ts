@@ -5,7 +5,9 @@
  *
  *   E1 within one process: 30 consecutive 1-s slices after a 2-s warm-up;
  *   E2 between processes: 8 fresh processes, each 2-s warm-up then 4 × 1-s slices;
- *   E3 A/A interleaved: two processes of the same target, 20 blocks of A B (or B A) 1-s slices.
+ *   E3 A/A interleaved: two processes of the same target, 20 blocks of A B (or B A) 1-s slices;
+ *   E4 A/A finely interleaved: the same two processes, 20 blocks of 10 cycles of 100-ms
+ *      sub-slices alternating A and B (src/load/inprocess/interleaved.ts), one value per block.
  *
  * For throughput, median latency and target CPU time per request (schedstat, ns resolution) it
  * prints the spread of log values (E1), the variance components between and within processes
@@ -18,7 +20,8 @@ import { startLab } from '../src/infra/lab.ts';
 import { startUpstream } from '../src/infra/upstream.ts';
 import { type RunningTarget, startTarget, type TargetEnv } from '../src/launcher/launch.ts';
 import { getTarget, type TargetDefinition } from '../src/launcher/registry.ts';
-import { runInProcess } from '../src/load/inprocess/engine.ts';
+import { createInProcessDriver, runInProcess } from '../src/load/inprocess/engine.ts';
+import { runInterleavedBlock } from '../src/load/inprocess/interleaved.ts';
 import { pinningPlan, pinProcess } from '../src/load/pinning.ts';
 import { groupCpuSeconds } from '../src/load/proc-sampler.ts';
 
@@ -131,9 +134,41 @@ async function main(): Promise<void> {
         e3.push({ a: await slice(a, 1), b: sb });
       }
     }
+    out.e3 = e3;
+    // E4
+    const driverOf = (t: RunningTarget) =>
+      createInProcessDriver({
+        baseUrl: t.url,
+        settings: { model: 'closed', concurrency: 10, durationSeconds: 0 },
+        request: () => ({ method: 'GET', path: '/health' }),
+      });
+    const sides = [
+      { name: 'a', driver: driverOf(a), pid: a.pid },
+      { name: 'b', driver: driverOf(b), pid: b.pid },
+    ];
+    const e4: Array<{ a: Slice; b: Slice }> = [];
+    for (let i = 0; i < 20; i++) {
+      const block = await runInterleavedBlock({
+        sides,
+        cycles: 10,
+        subSliceSeconds: 0.1,
+        rewarmSeconds: 0.02,
+        offset: i,
+      });
+      const slice = (name: string): Slice => {
+        const r = block.get(name) as NonNullable<ReturnType<typeof block.get>>;
+        return {
+          throughput: r.tally.requests / r.tally.elapsedSeconds,
+          p50: r.tally.histogram.getValueAtPercentile(50) / 1000,
+          cpuPerRequestUs: (r.targetCpuSeconds / Math.max(1, r.tally.requests)) * 1e6,
+        };
+      };
+      e4.push({ a: slice('a'), b: slice('b') });
+    }
+    for (const side of sides) side.driver.close();
     await a.stop();
     await b.stop();
-    out.e3 = e3;
+    out.e4 = e4;
 
     console.log(`\nnoise pilot, target ${name}, in-process engine, 10 connections, 1-s slices`);
     for (const m of METRICS) {
@@ -143,6 +178,7 @@ async function main(): Promise<void> {
       // Variance of a process mean = between + within/4; the between component alone:
       const between = Math.max(0, sd(procMeans) ** 2 - within / 4);
       const d3 = e3.map((x) => Math.log(x.a[m] / x.b[m]));
+      const d4 = e4.map((x) => Math.log(x.a[m] / x.b[m]));
       console.log(
         `${m.padEnd(16)} E1 sd(log) ${pct(sd(l1))}, lag-1 autocorrelation ${lag1(l1).toFixed(2)}, ` +
           `median ${e1
@@ -150,7 +186,8 @@ async function main(): Promise<void> {
             .sort((x, y) => x - y)[15]
             ?.toFixed(2)} | ` +
           `E2 between-process sd ${pct(Math.sqrt(between))}, within sd ${pct(Math.sqrt(within))} | ` +
-          `E3 A/A per-slice log-ratio mean ${pct(mean(d3))}, sd ${pct(sd(d3))}`,
+          `E3 A/A per-slice log-ratio mean ${pct(mean(d3))}, sd ${pct(sd(d3))} | ` +
+          `E4 A/A per-block (100-ms interleaving) mean ${pct(mean(d4))}, sd ${pct(sd(d4))}`,
       );
     }
   } finally {

@@ -68,6 +68,12 @@ export interface TargetSession {
    * during the run, the Result gets a `failure` that says so, with the target's log tail.
    */
   measure(run: (signal: AbortSignal) => Promise<Result>): Promise<Result>;
+  /**
+   * Replaces the target's process by a fresh one of the same build (pinned the same way, not
+   * verified again): `target`, `url` and `meta` then describe the new process. Process-to-process
+   * variation is replicated this way (src/load/ranking-run.ts).
+   */
+  restart(): Promise<void>;
 }
 
 /** Errors of the target runner itself (a target that would not go away). */
@@ -115,35 +121,42 @@ export async function openTargetSession(
   }
 
   let exitCode: number | string | undefined;
-  void target.exited.then((code) => {
-    exitCode = code;
-  });
+  const watchExit = (running: RunningTarget) => {
+    exitCode = undefined;
+    void running.exited.then((code) => {
+      if (running === target) exitCode = code;
+    });
+  };
+  watchExit(target);
 
   const generator = options.generator ?? 'external';
   let restoreAffinity: string | undefined;
   let generatorPinned = false;
 
-  const close = async (): Promise<void> => {
-    const problems: unknown[] = [];
+  /** Stops the current process; a problem (a group member left behind) is returned. */
+  const stopCurrent = async (): Promise<unknown | undefined> => {
     try {
       const stopped = await target.stop(options.stopGraceMs);
-      if (!stopped.exited) {
-        const left = processGroupMembers(target.pid);
-        try {
-          process.kill(-target.pid, 'SIGKILL');
-        } catch {
-          // gone after all
-        }
-        problems.push(
-          new TargetRunnerError(
-            `target ${definition.name} (pid ${target.pid}): processes of its group were still ` +
-              `running after it was stopped (pids ${left.join(', ') || '?'}); sent SIGKILL`,
-          ),
-        );
+      if (stopped.exited) return undefined;
+      const left = processGroupMembers(target.pid);
+      try {
+        process.kill(-target.pid, 'SIGKILL');
+      } catch {
+        // gone after all
       }
+      return new TargetRunnerError(
+        `target ${definition.name} (pid ${target.pid}): processes of its group were still ` +
+          `running after it was stopped (pids ${left.join(', ') || '?'}); sent SIGKILL`,
+      );
     } catch (error) {
-      problems.push(error);
+      return error;
     }
+  };
+
+  const close = async (): Promise<void> => {
+    const problems: unknown[] = [];
+    const stopProblem = await stopCurrent();
+    if (stopProblem) problems.push(stopProblem);
     if (restoreAffinity && generatorPinned && !pinProcess(process.pid, restoreAffinity)) {
       problems.push(
         new TargetRunnerError(`could not restore this process's CPUs to ${restoreAffinity}`),
@@ -166,7 +179,7 @@ export async function openTargetSession(
     throw error;
   }
 
-  const meta: Result['meta'] = {
+  const meta = (): Result['meta'] => ({
     ...pinningMeta(plan),
     'target.name': definition.name,
     'target.framework': definition.framework,
@@ -182,7 +195,9 @@ export async function openTargetSession(
     'generator.kind': generator,
     'generator.cpus': generator === 'inprocess' ? (allowedCpus('self') ?? null) : null,
     'generator.pinned': generatorPinned,
-  };
+    'target.restarts': restarts,
+  });
+  let restarts = 0;
 
   /** The exit code when the target process is gone, undefined while it runs. */
   async function targetExit(): Promise<number | string | undefined> {
@@ -193,13 +208,27 @@ export async function openTargetSession(
   }
 
   return {
-    target,
-    url: target.url,
+    get target() {
+      return target;
+    },
+    get url() {
+      return target.url;
+    },
     plan,
     generatorCpus,
     conformance,
-    meta,
+    get meta() {
+      return meta();
+    },
     close,
+    async restart() {
+      const problem = await stopCurrent();
+      if (problem) throw problem;
+      // The same build was verified at the first start: a fresh process of it needs no re-check.
+      target = await startTarget(definition, env, startOptions);
+      watchExit(target);
+      restarts++;
+    },
     async measure(run) {
       const controller = new AbortController();
       void target.exited.then((code) =>
@@ -231,7 +260,7 @@ export async function openTargetSession(
         ...result,
         ...(failure !== undefined ? { failure } : {}),
         resources,
-        meta: { ...result.meta, ...meta },
+        meta: { ...result.meta, ...meta() },
       };
     },
   };

@@ -140,6 +140,14 @@ export function groupCpuSeconds(
   return seen ? nanos / 1e9 : undefined;
 }
 
+/** Resident memory of group `pgid`'s running members, MiB. */
+export function groupRssMiB(
+  pgid: number,
+  members: readonly number[] = processGroupMembers(pgid),
+): number {
+  return members.reduce((sum, pid) => sum + readRssMiB(pid), 0);
+}
+
 /** Polls until group `pgid` is gone; resolves false if it is still there after `timeoutMs`. */
 export async function waitForGroupGone(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

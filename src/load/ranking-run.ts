@@ -5,6 +5,7 @@ import { isQuick } from '../scenarios/index.ts';
 import type { ScenarioDefinition } from '../scenarios/types.ts';
 import { RankingFamily, type RankingResult } from '../stats/family.ts';
 import type { Metric } from '../stats/metric.ts';
+import { sanityWarnings } from '../stats/sanity.ts';
 import {
   type HttpEngine,
   measureSlice,
@@ -14,6 +15,9 @@ import {
   targetEnv,
   withTargets,
 } from './http-scenario.ts';
+import { createInProcessDriver, resultOf } from './inprocess/engine.ts';
+import { type InterleavedSideResult, runInterleavedBlock } from './inprocess/interleaved.ts';
+import { groupRssMiB, processRunning } from './proc-sampler.ts';
 import type { LoadSettings, Result } from './result.ts';
 
 /**
@@ -45,6 +49,10 @@ export interface RankingRunOptions {
   alpha?: number;
   /** Time budget for the measured blocks of both families, seconds (`budgetSeconds()`). */
   budgetSeconds?: number;
+  /** In-process engine: fine interleaving of the targets (default true, `LAB_INTERLEAVE`). */
+  interleave?: boolean;
+  /** Fresh processes every this many blocks (default 1, `LAB_RESTART_EVERY`; 0 = never). */
+  restartEvery?: number;
   /** Families to measure; default both: throughput, then median latency. */
   phases?: ReadonlyArray<'throughput' | 'latency'>;
   /** Open-model rate of the latency family; default half the slowest target's throughput. */
@@ -101,7 +109,7 @@ export function sliceSettings(env: NodeJS.ProcessEnv = process.env): {
   if (fromEnv !== undefined && !(fromEnv > 0)) {
     throw new Error(`LAB_SLICE must be > 0 seconds, got ${JSON.stringify(env.LAB_SLICE)}`);
   }
-  return { slice: fromEnv ?? (quick ? 1 : 2), rewarm: 0.5, warmup: quick ? 3 : 5 };
+  return { slice: fromEnv ?? 1, rewarm: 0.5, warmup: quick ? 3 : 5 };
 }
 
 /** Seconds of measured blocks per scenario: LAB_BUDGET, else 40 quick / 180 full. */
@@ -118,6 +126,48 @@ export function budgetSeconds(
   }
   return isQuick(env) ? defaults.quick : defaults.full;
 }
+
+/**
+ * Fine interleaving (in-process engine): 100-ms turns per target with 20 ms unmeasured after
+ * each switch, and fresh processes before every block (`LAB_RESTART_EVERY`, default 1; 0 keeps
+ * the processes for the whole run), warmed up for 1 s of turns. `LAB_INTERLEAVE=0` measures one
+ * whole slice per target instead. Why both: docs/measurement.md (noise pilot).
+ */
+export function interleaveSettings(
+  engine: HttpEngine,
+  options: { interleave?: boolean; restartEvery?: number },
+  env: NodeJS.ProcessEnv = process.env,
+): {
+  interleave: boolean;
+  subSlice: number;
+  subRewarm: number;
+  restartEvery: number;
+  restartWarmup: number;
+} {
+  if (env.LAB_INTERLEAVE !== undefined && !['0', '1'].includes(env.LAB_INTERLEAVE)) {
+    throw new Error(`LAB_INTERLEAVE must be 0 or 1, got ${JSON.stringify(env.LAB_INTERLEAVE)}`);
+  }
+  const interleave = engine === 'inprocess' && (options.interleave ?? env.LAB_INTERLEAVE !== '0');
+  let restartEvery = options.restartEvery ?? 1;
+  if (env.LAB_RESTART_EVERY !== undefined) {
+    restartEvery = Number(env.LAB_RESTART_EVERY);
+    if (!(Number.isInteger(restartEvery) && restartEvery >= 0)) {
+      throw new Error(
+        `LAB_RESTART_EVERY must be an integer ≥ 0 (blocks per process; 0 = never), got ${JSON.stringify(env.LAB_RESTART_EVERY)}`,
+      );
+    }
+  }
+  return {
+    interleave,
+    subSlice: 0.1,
+    subRewarm: 0.02,
+    restartEvery: interleave ? restartEvery : 0,
+    restartWarmup: 1,
+  };
+}
+
+/** Seconds a restart takes (stop, start, /health), for planning looks. */
+const restartCost = 0.8;
 
 /** Most blocks a family may plan (the simulated Pocock levels are computed up to 200). */
 const MAX_BLOCKS = 60;
@@ -194,6 +244,10 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
     saturated: {},
   };
   const familyAlpha = alpha / phases.length;
+  const { interleave, subSlice, subRewarm, restartEvery, restartWarmup } = interleaveSettings(
+    engine,
+    options,
+  );
   const measureAll = async (sessions: readonly TargetSession[]): Promise<void> => {
     const measure = async (
       session: TargetSession,
@@ -217,6 +271,129 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
       log(`[${tag}] warming up ${session.target.definition.name} (${warmup} s)…`);
       await measure(session, { ...base, durationSeconds: warmup, warmupSeconds: 0 }, {});
     }
+
+    /** k6 (or LAB_INTERLEAVE=0): one slice per target, one after another, rotated. */
+    const sequentialBlock = async (
+      block: number,
+      settings: LoadSettings,
+      meta: Result['meta'],
+    ): Promise<Result[]> => {
+      const order = rotate(sessions, block);
+      if (block % 2 === 1) order.reverse();
+      const out: Result[] = [];
+      for (const [position, session] of order.entries()) {
+        out.push(await measure(session, settings, { ...meta, position }));
+      }
+      return out;
+    };
+
+    /** Every target in 100-ms turns, on fresh processes every `restartEvery` blocks. */
+    const interleavedBlock = async (
+      block: number,
+      settings: LoadSettings,
+      meta: Result['meta'],
+    ): Promise<Result[]> => {
+      if (scenario.mutates) await lab.reset();
+      if (restartEvery > 0 && block > 0 && block % restartEvery === 0) {
+        // All at once: start-up waits on I/O too, and the time counts against the budget.
+        await Promise.all(sessions.map((session) => session.restart()));
+        await interleaved(block, settings, Math.max(1, Math.round(restartWarmup / subSlice)));
+      }
+      const results = await interleaved(block, settings, Math.max(1, Math.round(slice / subSlice)));
+      return results.map((r) => ({ ...r, meta: { ...r.meta, ...meta } }));
+    };
+
+    const interleaved = async (
+      block: number,
+      settings: LoadSettings,
+      cycles: number,
+    ): Promise<Result[]> => {
+      const startedAt = new Date().toISOString();
+      const sides = sessions.map((session) => ({
+        name: session.target.definition.name,
+        pid: session.target.pid,
+        driver: createInProcessDriver({
+          baseUrl: session.url,
+          settings,
+          request: (i) => scenario.request?.(i, context) ?? { method: 'GET', path: '/' },
+          ...(scenario.expectStatus ? { expectStatus: scenario.expectStatus } : {}),
+        }),
+      }));
+      const dead = new AbortController();
+      for (const session of sessions) {
+        void session.target.exited.then(() =>
+          dead.abort(new Error(`${session.target.definition.name} exited`)),
+        );
+      }
+      let measured: Awaited<ReturnType<typeof runInterleavedBlock>>;
+      try {
+        measured = await runInterleavedBlock({
+          sides,
+          cycles,
+          subSliceSeconds: subSlice,
+          rewarmSeconds: subRewarm,
+          offset: block,
+          signal: dead.signal,
+        });
+      } finally {
+        for (const side of sides) side.driver.close();
+      }
+      return sessions.map((session, index) => {
+        const name = session.target.definition.name;
+        const side = measured.get(name) as InterleavedSideResult;
+        const alive = processRunning(session.target.pid);
+        const rss = alive ? groupRssMiB(session.target.pid) : 0;
+        const cpuPercent = side.tally.elapsedSeconds
+          ? (side.targetCpuSeconds / side.tally.elapsedSeconds) * 100
+          : 0;
+        const result = resultOf(side.tally, {
+          scenario: scenario.id,
+          target: name,
+          ...(options.variant ? { variant: options.variant.name } : {}),
+          settings: {
+            ...settings,
+            durationSeconds: subSlice * cycles,
+            warmupSeconds: subRewarm * cycles,
+          },
+          startedAt,
+          connections: sides[index]?.driver.connections ?? 0,
+          failure: alive
+            ? undefined
+            : `target ${name} exited during the block; log tail:\n${session.target.logTail()}`,
+          meta: {
+            ...session.meta,
+            ...runMeta(lab, upstream),
+            'interleave.subSliceSeconds': subSlice,
+            'interleave.cycles': cycles,
+            'interleave.restartEvery': restartEvery,
+            'target.cpuPerRequestUs': side.tally.requests
+              ? Number(((side.targetCpuSeconds / side.tally.requests) * 1e6).toFixed(2))
+              : null,
+          },
+        });
+        return {
+          ...result,
+          warnings: [...new Set([...result.warnings, ...sanityWarnings(result)])],
+          resources: {
+            intervalMs: Math.round(subSlice * 1000),
+            cpuPercent: {
+              mean: Math.round(cpuPercent * 10) / 10,
+              max: Math.max(0, ...side.samples.map((x) => x.cpuPercent)),
+            },
+            rssMiB: { mean: Math.round(rss * 10) / 10, max: Math.round(rss * 10) / 10 },
+            samples: side.samples.map((x) => ({ ...x, rssMiB: Math.round(rss * 10) / 10 })),
+          },
+        };
+      });
+    };
+    const measureBlock = interleave ? interleavedBlock : sequentialBlock;
+    const blockSeconds = interleave
+      ? sessions.length *
+        (slice * (1 + subRewarm / subSlice) +
+          (restartEvery > 0
+            ? (restartCost + restartWarmup * (1 + subRewarm / subSlice)) / restartEvery
+            : 0))
+      : sessions.length * (slice + rewarm + SLICE_OVERHEAD + (scenario.mutates ? 0.1 : 0));
 
     const started = performance.now();
     for (const phase of phases) {
@@ -258,10 +435,9 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
         alpha: familyAlpha,
         budget: Math.max(phaseBudget, 0),
         maxBlocks: options.maxBlocks,
+        blockSeconds,
         slice,
-        rewarm,
-        mutates: scenario.mutates,
-        measure,
+        measureBlock,
         run,
         log: (line) => log(`[${tag}] ${line}`),
         onResult: options.onResult,
@@ -305,14 +481,10 @@ interface FamilyContext {
   alpha: number;
   budget: number;
   maxBlocks: number | undefined;
+  /** Seconds one block is expected to take (plans the looks; the budget stops sampling). */
+  blockSeconds: number;
   slice: number;
-  rewarm: number;
-  mutates: boolean;
-  measure: (
-    session: TargetSession,
-    settings: LoadSettings,
-    meta: Result['meta'],
-  ) => Promise<Result>;
+  measureBlock: (block: number, settings: LoadSettings, meta: Result['meta']) => Promise<Result[]>;
   run: RankingRun;
   log: (line: string) => void;
   onResult: ((result: Result) => void) | undefined;
@@ -320,11 +492,10 @@ interface FamilyContext {
 
 async function runFamily(c: FamilyContext): Promise<FamilyRun> {
   const names = c.sessions.map((s) => s.target.definition.name);
-  const perBlock = names.length * (c.slice + c.rewarm + SLICE_OVERHEAD + (c.mutates ? 0.1 : 0));
   const maxLooks = Math.min(
     c.maxBlocks ?? MAX_BLOCKS,
     MAX_BLOCKS,
-    Math.max(MIN_BLOCKS, Math.floor(c.budget / perBlock)),
+    Math.max(MIN_BLOCKS, Math.floor(c.budget / c.blockSeconds)),
   );
   const family = new RankingFamily(names, {
     metric: c.metric,
@@ -342,17 +513,14 @@ async function runFamily(c: FamilyContext): Promise<FamilyRun> {
     `${label}: up to ${maxLooks} blocks of ${names.length} × ${c.slice} s (budget ${Math.round(c.budget)} s), α ${c.alpha}`,
   );
   for (let block = 0; block < maxLooks; block++) {
-    const order = rotate(c.sessions, block);
-    if (block % 2 === 1) order.reverse();
     const values: Record<string, number | null> = {};
-    for (const [position, session] of order.entries()) {
-      const name = session.target.definition.name;
-      const r = await c.measure(session, c.settings, {
-        phase: c.phase,
-        block,
-        position,
-        round: block,
-      });
+    const measured = await c.measureBlock(block, c.settings, {
+      phase: c.phase,
+      block,
+      round: block,
+    });
+    for (const r of measured) {
+      const name = r.target;
       c.run.results.push(r);
       c.onResult?.(r);
       const bad = unusable(r);

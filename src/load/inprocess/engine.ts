@@ -500,7 +500,29 @@ function newTally(record: boolean): Tally {
   };
 }
 
-export async function runInProcess(options: InProcessOptions): Promise<Result> {
+/** What one phase of load measured. */
+export interface PhaseTally extends Tally {
+  elapsedSeconds: number;
+  /** CPU use of this (generator) process over the phase, % of one core. */
+  cpuPercent: number;
+  /** Sockets opened during the phase. */
+  opened: number;
+}
+
+/**
+ * The engine's core for one target: a pool of keep-alive connections and phases of load on it
+ * (closed or open model), each counted or not. The pool stays open between phases, so a caller
+ * can alternate short phases between several targets (interleaved.ts) without reconnecting.
+ */
+export interface InProcessDriver {
+  readonly connections: number;
+  phase(seconds: number, record: boolean): Promise<PhaseTally>;
+  close(): void;
+}
+
+export function createInProcessDriver(
+  options: Omit<InProcessOptions, 'scenario' | 'target' | 'variant'>,
+): InProcessDriver {
   const { settings, signal } = options;
   const expectStatus = options.expectStatus ?? ((status: number) => status >= 200 && status < 300);
   const connections =
@@ -508,7 +530,6 @@ export async function runInProcess(options: InProcessOptions): Promise<Result> {
       ? (settings.concurrency ?? 10)
       : Math.max(1, Math.ceil((settings.ratePerSecond ?? 100) / 50));
   const origin = parseOrigin(options.baseUrl);
-  const startedAt = new Date().toISOString();
   let sequence = 0;
 
   let tally = newTally(false);
@@ -680,45 +701,102 @@ export async function runInProcess(options: InProcessOptions): Promise<Result> {
     return { ...tally, elapsedSeconds, cpuPercent, opened };
   };
 
+  return {
+    connections,
+    phase,
+    close() {
+      signal?.removeEventListener('abort', abandonAll);
+      for (const connection of pool) connection.close();
+    },
+  };
+}
+
+export async function runInProcess(options: InProcessOptions): Promise<Result> {
+  const { settings, signal } = options;
+  const startedAt = new Date().toISOString();
+  const driver = createInProcessDriver(options);
   try {
-    if (settings.warmupSeconds) await phase(settings.warmupSeconds, false);
-    const measured = await phase(settings.durationSeconds, true);
-    const latency = summarizeMicros(measured.histogram);
-    const cpuPercent = Math.round(measured.cpuPercent);
-    // Generator saturation is judged by the sanity checks (src/stats/sanity.ts) from the meta.
-    const warnings: string[] = [];
-    if (measured.cutOff > 0) {
-      warnings.push(
-        `${measured.cutOff} requests unanswered ${DRAIN_TIMEOUT_MS / 1000} s after the window ` +
-          'were cut off (counted as transport errors)',
-      );
-    }
-    return {
-      engine: 'inprocess',
-      scenario: options.scenario,
-      target: options.target,
-      ...(options.variant ? { variant: options.variant } : {}),
-      settings,
-      requests: measured.requests,
-      throughput: measured.requests / measured.elapsedSeconds,
-      latency,
-      errors: measured.transportErrors + measured.unexpected,
-      failedChecks: measured.unexpected,
-      statuses: measured.statuses,
-      ...(signal?.aborted ? { failure: String(signal.reason ?? 'aborted') } : {}),
-      warnings,
+    if (settings.warmupSeconds) await driver.phase(settings.warmupSeconds, false);
+    const measured = await driver.phase(settings.durationSeconds, true);
+    return resultOf(measured, {
+      ...options,
       startedAt,
-      meta: {
-        connections,
-        transportErrors: measured.transportErrors,
-        loadGeneratorCpuPercent: cpuPercent,
-        elapsedSeconds: Number(measured.elapsedSeconds.toFixed(3)),
-        'inprocess.client': 'node:net HTTP/1.1, keep-alive, 1 request in flight per connection',
-        'inprocess.socketsOpened': measured.opened,
-      },
-    };
+      connections: driver.connections,
+      failure: signal?.aborted ? String(signal.reason ?? 'aborted') : undefined,
+    });
   } finally {
-    signal?.removeEventListener('abort', abandonAll);
-    for (const connection of pool) connection.close();
+    driver.close();
   }
+}
+
+/** The Result of a measured phase (or of several merged: interleaved.ts). */
+export function resultOf(
+  measured: PhaseTally,
+  context: {
+    scenario: string;
+    target: string;
+    variant?: string;
+    settings: LoadSettings;
+    startedAt: string;
+    connections: number;
+    failure?: string | undefined;
+    meta?: Result['meta'];
+  },
+): Result {
+  const latency = summarizeMicros(measured.histogram);
+  const cpuPercent = Math.round(measured.cpuPercent);
+  // Generator saturation is judged by the sanity checks (src/stats/sanity.ts) from the meta.
+  const warnings: string[] = [];
+  if (measured.cutOff > 0) {
+    warnings.push(
+      `${measured.cutOff} requests unanswered ${DRAIN_TIMEOUT_MS / 1000} s after the window ` +
+        'were cut off (counted as transport errors)',
+    );
+  }
+  return {
+    engine: 'inprocess',
+    scenario: context.scenario,
+    target: context.target,
+    ...(context.variant ? { variant: context.variant } : {}),
+    settings: context.settings,
+    requests: measured.requests,
+    throughput: measured.requests / measured.elapsedSeconds,
+    latency,
+    errors: measured.transportErrors + measured.unexpected,
+    failedChecks: measured.unexpected,
+    statuses: measured.statuses,
+    ...(context.failure ? { failure: context.failure } : {}),
+    warnings,
+    startedAt: context.startedAt,
+    meta: {
+      connections: context.connections,
+      transportErrors: measured.transportErrors,
+      loadGeneratorCpuPercent: cpuPercent,
+      elapsedSeconds: Number(measured.elapsedSeconds.toFixed(3)),
+      'inprocess.client': 'node:net HTTP/1.1, keep-alive, 1 request in flight per connection',
+      'inprocess.socketsOpened': measured.opened,
+      ...context.meta,
+    },
+  };
+}
+
+/** Several phases' tallies as one (interleaved slices of one target). */
+export function mergeTallies(tallies: readonly PhaseTally[]): PhaseTally {
+  const merged: PhaseTally = { ...newTally(true), elapsedSeconds: 0, cpuPercent: 0, opened: 0 };
+  let cpuSeconds = 0;
+  for (const t of tallies) {
+    merged.histogram.add(t.histogram);
+    for (const [status, n] of Object.entries(t.statuses)) {
+      merged.statuses[status] = (merged.statuses[status] ?? 0) + n;
+    }
+    merged.transportErrors += t.transportErrors;
+    merged.unexpected += t.unexpected;
+    merged.requests += t.requests;
+    merged.cutOff += t.cutOff;
+    merged.opened += t.opened;
+    merged.elapsedSeconds += t.elapsedSeconds;
+    cpuSeconds += (t.cpuPercent / 100) * t.elapsedSeconds;
+  }
+  merged.cpuPercent = merged.elapsedSeconds > 0 ? (cpuSeconds / merged.elapsedSeconds) * 100 : 0;
+  return merged;
 }

@@ -1,0 +1,84 @@
+import { groupCpuSeconds, processGroupMembers } from '../proc-sampler.ts';
+import { type InProcessDriver, mergeTallies, type PhaseTally } from './engine.ts';
+
+/**
+ * One block of finely interleaved load on several targets: for `cycles` cycles, every target in
+ * turn gets `subSliceSeconds` of load (after `rewarmSeconds` unmeasured), the order rotated each
+ * cycle and reversed every other one. Each target keeps its connection pool open (driver), so a
+ * switch costs nothing but the re-warm.
+ *
+ * Why: on this machine the speed of the target core drifts by 2–3× over seconds (host noise,
+ * lag-1 autocorrelation of 1-s slices ≈ 0.7; docs/measurement.md). Slices of a second, one target
+ * after another, give per-block log-ratios with a 20% spread; alternating every 100 ms puts every
+ * target through the same slow and fast phases, so their ratio is what remains.
+ *
+ * The target's CPU time is read from schedstat around each of its sub-slices, so the block also
+ * gives its CPU time per request and CPU use while loaded.
+ */
+export interface InterleavedSide {
+  name: string;
+  driver: InProcessDriver;
+  /** Process group of the target (its pid), for CPU time. */
+  pid: number;
+}
+
+export interface InterleavedOptions {
+  sides: readonly InterleavedSide[];
+  cycles: number;
+  subSliceSeconds: number;
+  rewarmSeconds: number;
+  /** Rotation offset (e.g. the block number), so that blocks do not always start alike. */
+  offset?: number;
+  /** Stops early (a target died): the block's tallies are partial. */
+  signal?: AbortSignal;
+}
+
+export interface InterleavedSideResult {
+  tally: PhaseTally;
+  /** CPU seconds the target's process group used during its measured sub-slices. */
+  targetCpuSeconds: number;
+  /** Per measured sub-slice: start (ms since the block began), CPU % of the target, RSS unknown. */
+  samples: Array<{ tMs: number; cpuPercent: number }>;
+}
+
+export async function runInterleavedBlock(
+  options: InterleavedOptions,
+): Promise<Map<string, InterleavedSideResult>> {
+  const { sides, cycles } = options;
+  const tallies = new Map<string, PhaseTally[]>(sides.map((s) => [s.name, []]));
+  const cpu = new Map<string, number>(sides.map((s) => [s.name, 0]));
+  const samples = new Map<string, InterleavedSideResult['samples']>(sides.map((s) => [s.name, []]));
+  // Group members once per block: a /proc scan takes milliseconds.
+  const members = new Map(sides.map((s) => [s.name, processGroupMembers(s.pid)]));
+  const began = performance.now();
+  for (let c = 0; c < cycles && !options.signal?.aborted; c++) {
+    const shift = ((options.offset ?? 0) + c) % sides.length;
+    const order = sides.map((_, i) => sides[(i + shift) % sides.length] as InterleavedSide);
+    if (c % 2 === 1) order.reverse();
+    for (const side of order) {
+      if (options.signal?.aborted) break;
+      if (options.rewarmSeconds > 0) await side.driver.phase(options.rewarmSeconds, false);
+      const at = performance.now();
+      const before = groupCpuSeconds(side.pid, members.get(side.name)) ?? 0;
+      const tally = await side.driver.phase(options.subSliceSeconds, true);
+      const used = (groupCpuSeconds(side.pid, members.get(side.name)) ?? before) - before;
+      tallies.get(side.name)?.push(tally);
+      cpu.set(side.name, (cpu.get(side.name) ?? 0) + used);
+      samples.get(side.name)?.push({
+        tMs: Math.round(at - began),
+        cpuPercent:
+          tally.elapsedSeconds > 0 ? Math.round((used / tally.elapsedSeconds) * 1000) / 10 : 0,
+      });
+    }
+  }
+  return new Map(
+    sides.map((side) => [
+      side.name,
+      {
+        tally: mergeTallies(tallies.get(side.name) ?? []),
+        targetCpuSeconds: cpu.get(side.name) ?? 0,
+        samples: samples.get(side.name) ?? [],
+      },
+    ]),
+  );
+}
