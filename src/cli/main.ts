@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { REPO_ROOT } from '../launcher/registry.ts';
+import { calibrateCommand } from './calibrate.ts';
 import { compareCommand, METRICS } from './compare.ts';
 import { formatDoctor, runDoctor } from './doctor.ts';
 import { CliError, EXIT } from './errors.ts';
@@ -110,7 +111,7 @@ function program(setExit: (code: number) => void): Command {
     )
     .option(
       '-d, --duration <seconds>',
-      'measured seconds per slice (LAB_SLICE; default 1 quick, 2 full)',
+      'measured seconds per target per block (LAB_SLICE; default 1)',
     )
     .option('-w, --warmup <seconds>', 'unmeasured warm-up per target before the blocks')
     .option('--alpha <level>', 'family-wise error rate of the run (LAB_ALPHA, default 0.05)')
@@ -129,6 +130,31 @@ function program(setExit: (code: number) => void): Command {
     .option('-o, --out <dir>', 'reports directory (default: LAB_REPORTS_DIR, else reports/)')
     .action(async (options) => {
       setExit(await runCommand(options, { out, err }));
+    });
+
+  lab
+    .command('calibrate')
+    .description(
+      'measure how well verdicts work on this machine: A/A false differences, equivalence within the budget, power on planted 5% and 10% slowdowns, minimum detectable effect',
+    )
+    .option('-n, --repeats <n>', 'repeats per case (default 20)')
+    .option(
+      '-b, --budget <seconds>',
+      'seconds of blocks per pair (LAB_BUDGET; default 180, 40 quick)',
+    )
+    .option(
+      '-c, --cases <names>',
+      'aa-trivial, aa-target, planted-5, planted-10 (default: all)',
+      collect,
+    )
+    .option('-t, --target <name>', 'the real target of aa-target (default fastify)')
+    .option('-q, --quick', 'quick budget (LAB_QUICK=1)')
+    .option(
+      '-o, --out <dir>',
+      'where calibration JSON goes (default: LAB_REPORTS_DIR, else reports/)',
+    )
+    .action(async (options) => {
+      setExit(await calibrateCommand(options, { out, err }));
     });
 
   lab

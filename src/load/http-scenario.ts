@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Lab } from '../infra/lab.ts';
 import type { Upstream } from '../infra/upstream.ts';
 import type { TargetEnv } from '../launcher/launch.ts';
+import type { TargetDefinition } from '../launcher/registry.ts';
 import {
   type OpenTargetSession,
   openTargetSession,
@@ -116,20 +117,21 @@ export async function closeTargets(sessions: readonly OpenTargetSession[]): Prom
 
 /** Starts every target (nested withTarget: all are stopped, whatever fails). */
 export async function withTargets<T>(
-  names: readonly string[],
+  targets: ReadonlyArray<string | TargetDefinition>,
   env: TargetEnv,
   fn: (sessions: TargetSession[]) => Promise<T>,
   generator: 'inprocess' | 'external',
+  options: { verify?: boolean } = {},
   sessions: TargetSession[] = [],
 ): Promise<T> {
-  const [first, ...rest] = names;
+  const [first, ...rest] = targets;
   if (first === undefined) return fn(sessions);
   return withTarget(
     first,
     env,
-    (session) => withTargets(rest, env, fn, generator, [...sessions, session]),
+    (session) => withTargets(rest, env, fn, generator, options, [...sessions, session]),
     // Only the innermost pins the runner process; pinning twice would be harmless but noisy.
-    { generator: rest.length === 0 ? generator : 'external' },
+    { generator: rest.length === 0 ? generator : 'external', ...options },
   );
 }
 

@@ -1,5 +1,6 @@
 import type { Lab } from '../infra/lab.ts';
 import { startUpstream, type Upstream } from '../infra/upstream.ts';
+import type { TargetDefinition } from '../launcher/registry.ts';
 import type { TargetSession } from '../launcher/runner.ts';
 import { isQuick } from '../scenarios/index.ts';
 import type { ScenarioDefinition } from '../scenarios/types.ts';
@@ -41,7 +42,10 @@ import type { LoadSettings, Result } from './result.ts';
  */
 export interface RankingRunOptions {
   scenario: ScenarioDefinition;
-  targets: readonly string[];
+  /** Registered names, or definitions (calibration's trivial servers). */
+  targets: ReadonlyArray<string | TargetDefinition>;
+  /** Run the conformance verifier at start (default true; off for non-contract servers). */
+  verify?: boolean;
   lab: Lab;
   /** Default `inprocess`: the engine that reaches the targets' limit here. */
   engine?: HttpEngine;
@@ -223,7 +227,8 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
   const slice = Math.max(floor, options.sliceSeconds ?? defaults.slice);
   const warmup = Math.max(floor, options.warmupSeconds ?? defaults.warmup);
   const rewarm = Math.max(floor, defaults.rewarm);
-  if (options.targets.length < 2) throw new Error('a ranking needs at least two targets');
+  const names = options.targets.map((t) => (typeof t === 'string' ? t : t.name));
+  if (names.length < 2) throw new Error('a ranking needs at least two targets');
   if (engine === 'k6' && !scenario.k6) throw new Error(`${scenario.id} has no k6 script`);
   if (engine === 'inprocess' && !scenario.request) {
     throw new Error(`${scenario.id} has no in-process request builder`);
@@ -235,7 +240,7 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
     scenario: scenario.id,
     ...(options.variant ? { variant: options.variant.name } : {}),
     engine,
-    targets: [...options.targets],
+    targets: names,
     alpha,
     budgetSeconds: budget,
     families: [],
@@ -447,7 +452,7 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
   };
   if (options.started) {
     const byName = new Map(options.started.sessions.map((s) => [s.target.definition.name, s]));
-    const sessions = options.targets.map((name) => {
+    const sessions = names.map((name) => {
       const session = byName.get(name);
       if (!session) throw new Error(`target ${name} was not started`);
       return session;
@@ -466,6 +471,7 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
         await measureAll(sessions);
       },
       engine === 'inprocess' ? 'inprocess' : 'external',
+      options.verify === false ? { verify: false } : {},
     );
   } finally {
     await upstream.stop();

@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtureOptionsFromEnv } from '../fixtures/options.ts';
 import type { ServerInstance } from '../infra/types.ts';
 import { findK6 } from '../load/k6/binary.ts';
 import { pinningPlan } from '../load/pinning.ts';
 import { findWrk } from '../load/wrk.ts';
-import type { Environment, InfraInfo, InfraNote, ServerInfo } from './types.ts';
+import type { CalibrationNote, Environment, InfraInfo, InfraNote, ServerInfo } from './types.ts';
 
 /**
  * What a benchmark ran on: machine, OS, runtimes, load generators, git state, LAB_* settings,
@@ -51,6 +52,7 @@ export function captureEnvironment(options: CaptureOptions = {}): Environment {
     git: gitState(cwd, env),
     config: labConfig(env),
     pinning: pinningPlan(env),
+    calibration: calibrationNote(env),
     infra: {
       provider: options.infra?.provider ?? null,
       providerTried: options.infra?.providerTried ?? [],
@@ -218,4 +220,48 @@ export function mergeInfraNotes(
     return [...byKey.values()];
   };
   return { postgres: merge('postgres'), redis: merge('redis') };
+}
+
+/**
+ * The calibration this run works under (`lab calibrate` writes `<reports>/calibration.json`):
+ * when it ran, its budget, and each A/A and planted case's verdict counts. Null when the machine
+ * was never calibrated, or the file is unreadable.
+ */
+export function calibrationNote(env: NodeJS.ProcessEnv = process.env): CalibrationNote | null {
+  const dir = env.LAB_REPORTS_DIR?.trim() ? env.LAB_REPORTS_DIR.trim() : join(REPO_ROOT, 'reports');
+  try {
+    const c = JSON.parse(readFileSync(join(dir, 'calibration.json'), 'utf8')) as {
+      kind?: string;
+      at: string;
+      file?: string;
+      budgetSeconds: number;
+      repeats: number;
+      cases: Array<{
+        id: string;
+        phase: string;
+        repeats: number;
+        counts: Record<string, number>;
+        minimumDetectableRatio: number;
+      }>;
+    };
+    if (c.kind !== 'backend-benchmark-lab/calibration') return null;
+    return {
+      at: c.at,
+      file: c.file ?? null,
+      budgetSeconds: c.budgetSeconds,
+      repeats: c.repeats,
+      cases: c.cases.map((x) => ({
+        id: x.id,
+        phase: x.phase,
+        repeats: x.repeats,
+        faster: x.counts.faster ?? 0,
+        slower: x.counts.slower ?? 0,
+        same: x.counts['no-difference'] ?? 0,
+        inconclusive: x.counts.inconclusive ?? 0,
+        minimumDetectableRatio: x.minimumDetectableRatio,
+      })),
+    };
+  } catch {
+    return null;
+  }
 }

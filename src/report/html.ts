@@ -23,6 +23,7 @@ import {
   rate,
   summarizeRun,
 } from './html/format.ts';
+import { calibrationText } from './markdown.ts';
 import { describePair, errorLine, familyTitle, formatValue } from './ranking-text.ts';
 import type { Environment, RunReport, StoredComparison } from './types.ts';
 
@@ -302,6 +303,7 @@ function environmentTable(env: Environment): string {
   ];
   if (env.ci?.ci) rows.push(['CI', env.ci.runUrl ?? env.ci.provider ?? 'yes']);
   if (env.capturedAt) rows.push(['Captured', dateTime(env.capturedAt)]);
+  rows.push(['Calibration', calibrationText(env)]);
   const table = `<div class="scroll"><table class="kv"><tbody>${rows
     .map(([k, v]) => `<tr><th scope="row">${h(k)}</th><td>${h(v)}</td></tr>`)
     .join('')}</tbody></table></div>`;

@@ -193,7 +193,21 @@ function environmentTable(env: Environment): string {
   if (env.ci.ci) {
     rows.push(['CI', env.ci.runUrl ?? env.ci.provider ?? 'yes']);
   }
+  rows.push(['Calibration', calibrationText(env)]);
   return table(rows);
+}
+
+/** The machine's latest `lab calibrate`, one line (run reports carry it). */
+export function calibrationText(env: Environment): string {
+  const c = env.calibration;
+  if (!c) return 'none (`pnpm lab calibrate` measures this machine)';
+  const cases = c.cases
+    .map(
+      (x) =>
+        `${x.id} ${x.phase}: ${x.faster}▲ ${x.slower}▼ ${x.same}= ${x.inconclusive}? of ${x.repeats}, min. detectable ${x.minimumDetectableRatio.toFixed(2)}×`,
+    )
+    .join('; ');
+  return `${c.at}, budget ${c.budgetSeconds} s per pair, ${c.repeats} repeats — ${cases}`;
 }
 
 function scenarioSections(report: RunReport): string[][] {

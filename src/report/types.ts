@@ -77,8 +77,27 @@ export interface Environment {
     scale: number | null;
   };
   pinning: PinningPlan;
+  /** The machine's latest `lab calibrate`, when there is one (absent in older reports). */
+  calibration?: CalibrationNote | null;
   infra: InfraInfo;
   ci: { ci: boolean; provider: string | null; runUrl: string | null };
+}
+
+export interface CalibrationNote {
+  at: string;
+  file: string | null;
+  budgetSeconds: number;
+  repeats: number;
+  cases: Array<{
+    id: string;
+    phase: string;
+    repeats: number;
+    faster: number;
+    slower: number;
+    same: number;
+    inconclusive: number;
+    minimumDetectableRatio: number;
+  }>;
 }
 
 /** What one suite's `noteInfra(lab)` recorded. */

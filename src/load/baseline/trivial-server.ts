@@ -9,6 +9,10 @@ import { createServer } from 'node:http';
  *
  * `HOST` defaults to 127.0.0.1. SIGTERM/SIGINT close the listener and idle keep-alive
  * connections, then exit 0.
+ *
+ * `TRIVIAL_SPIN_NS=<n>` plants a known per-request CPU cost: each /health answer first spins
+ * for n nanoseconds on the clock (`lab calibrate` sets it to 5% or 10% of the measured CPU
+ * time per request, to check that the lab detects a slowdown of that size).
  */
 const BODY = Buffer.from('{"status":"ok"}');
 const HEADERS = {
@@ -17,8 +21,24 @@ const HEADERS = {
 };
 const NOT_FOUND = Buffer.from('{"error":"not found"}');
 
+const SPIN_MS = Math.max(0, Number(process.env.TRIVIAL_SPIN_NS ?? 0)) / 1e6;
+
+/**
+ * Busy-waits SPIN_MS on the monotonic clock: CPU time, as a heavier handler would use.
+ * performance.now() returns a number, so the loop allocates nothing: a BigInt clock
+ * (hrtime.bigint) would add garbage-collection work beyond the planted cost.
+ */
+function spin(): void {
+  if (SPIN_MS === 0) return;
+  const until = performance.now() + SPIN_MS;
+  while (performance.now() < until) {
+    // spin
+  }
+}
+
 const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/health') {
+    spin();
     res.writeHead(200, HEADERS);
     res.end(BODY);
     return;
