@@ -37,15 +37,20 @@ export function dbState(databaseUrl: string): DbCheckState {
   };
 }
 
-const DATA_LAYERS = ['pg', 'typeorm', 'mikroorm'] as const;
 const INSERT_STRATEGIES = ['individual', 'orm-batch', 'multi-values', 'unnest', 'copy'] as const;
 type InsertStrategy = (typeof INSERT_STRATEGIES)[number];
-/** Bulk insert strategies per data layer (`bulkInsertStrategies` in src/data). */
-const LAYER_INSERT_STRATEGIES: Record<string, readonly InsertStrategy[]> = {
+/**
+ * Bulk insert strategies per data layer (`GET /meta`'s `dataLayer`): the Node layers of src/data
+ * (`bulkInsertStrategies`) and the Python targets' ORMs. `unnest` and `copy` are raw SQL.
+ */
+export const LAYER_INSERT_STRATEGIES: Readonly<Record<string, readonly InsertStrategy[]>> = {
   pg: INSERT_STRATEGIES,
   typeorm: ['individual', 'orm-batch', 'multi-values'],
   mikroorm: ['individual', 'orm-batch', 'multi-values'],
+  sqlalchemy: ['individual', 'orm-batch', 'multi-values'],
+  'django-orm': ['individual', 'orm-batch', 'multi-values'],
 };
+const DATA_LAYERS = Object.keys(LAYER_INSERT_STRATEGIES);
 const SHAPES = ['narrow', 'wide', 'extra_wide', 'wide_projected'] as const;
 const SHAPE_TABLE: Record<(typeof SHAPES)[number], string> = {
   narrow: 'users_narrow',
@@ -228,7 +233,7 @@ async function dataLayer(ctx: CheckContext): Promise<string | undefined> {
 export const dbHappyPath: Check[] = [
   {
     id: 'db.meta.data-layer',
-    description: 'GET /meta names the data layer behind /db: pg, typeorm or mikroorm',
+    description: `GET /meta names the data layer behind /db: ${DATA_LAYERS.join(', ')}`,
     async run(ctx) {
       const res = await send(ctx, 'GET', '/meta');
       const meta = expectJson(ctx.validators, res, {
@@ -236,7 +241,7 @@ export const dbHappyPath: Check[] = [
         operation: ['get', '/meta'],
       }) as { dataLayer: string };
       expectThat(
-        (DATA_LAYERS as readonly string[]).includes(meta.dataLayer),
+        DATA_LAYERS.includes(meta.dataLayer),
         `expected dataLayer to be one of ${DATA_LAYERS.join(', ')}, received ${preview(meta.dataLayer)}`,
       );
       state(ctx).dataLayer = meta.dataLayer;
