@@ -18,11 +18,12 @@ from lab_contract.jsonbody import parse_json
 #: GET routes answer HEAD too (the same, without a body: uvicorn drops it). FastAPI routes take
 #: only the methods they list, and the contract allows HEAD wherever GET is.
 GET = ["GET", "HEAD"]
+#: How much of a too-large body is still read (and dropped) before the 413.
+DRAIN_LIMIT_BYTES = 64 * 1024 * 1024
 
 
 class ContractRequest(Request):
-    """The contract's request bodies: at most ``max_body`` bytes (413 above, also for bodies
-    without a Content-Length), and JSON as RFC 8259 says: Python's json also takes NaN and
+    """The contract's request bodies: at most ``max_body`` bytes (413 above), and JSON as RFC 8259 says: Python's json also takes NaN and
     Infinity, and gives up on deep nesting with RecursionError; both are 400 invalid_json.
 
     (FastAPI's own ``max_body_size`` would do the first, but Starlette then answers a too-large
@@ -34,10 +35,16 @@ class ContractRequest(Request):
         size = 0
         async for chunk in super().stream():
             size += len(chunk)
-            if size > self.max_body:
-                # An HTTPException: FastAPI re-raises those from body parsing as they are.
-                raise HTTPException(413, f"request body exceeds {self.max_body} bytes")
-            yield chunk
+            if size <= self.max_body:
+                yield chunk
+            elif size > DRAIN_LIMIT_BYTES:
+                break
+            # Past the limit the rest is still read (up to a bound) and dropped before the 413,
+            # as Node's servers do: a server that answers and closes on unread input makes the
+            # client's socket reset, and the 413 may never be read.
+        if size > self.max_body:
+            # An HTTPException: FastAPI re-raises those from body parsing as they are.
+            raise HTTPException(413, f"request body exceeds {self.max_body} bytes")
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
@@ -51,7 +58,7 @@ class ContractRequest(Request):
 
 
 class ContractRoute(APIRoute):
-    """Hands the endpoint a ContractRequest; refuses a too-large Content-Length before reading."""
+    """Hands the endpoint a ContractRequest."""
 
     request_class: type[ContractRequest] = ContractRequest
 
@@ -60,9 +67,6 @@ class ContractRoute(APIRoute):
         request_class = self.request_class
 
         async def contract_request(request: Request) -> Response:
-            length = request.headers.get("content-length", "")
-            if length.isdigit() and int(length) > request_class.max_body:
-                raise HTTPException(413, f"request body exceeds {request_class.max_body} bytes")
             return await handle(request_class(request.scope, request.receive))
 
         return contract_request

@@ -1,0 +1,37 @@
+"""Every error in the contract's shape: ApiError, Werkzeug's HTTP errors (404 unknown route, 405
+with its Allow header, 413 over MAX_CONTENT_LENGTH), and anything unexpected (500)."""
+
+from __future__ import annotations
+
+import sys
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+from lab_contract.errors import ApiError, code_for_status, error_body
+
+
+def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    response = jsonify(error_body(code, message))
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def install_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError) -> Response:
+        return _error(error.status, error.code, error.message, error.headers)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        # Werkzeug's own headers carry Allow for a 405 (its methods, HEAD wherever GET is).
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        return _error(status, code_for_status(status), error.description or error.name, headers)
+
+    @app.errorhandler(Exception)
+    def internal_error(error: Exception) -> Response:
+        # Unexpected by definition: one line on stderr (never on the benchmark paths).
+        sys.stderr.write(f"internal error: {error!r}\n")
+        return _error(500, "internal_error", "internal error")
