@@ -1,5 +1,5 @@
 """Dependencies the routers declare: the request's database session, the lifespan's resources,
-and the content-type rule of the contract's bodies (415, before the body is validated)."""
+and the content-type rules of the contract's bodies (415, before the body is validated)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lab_contract.config import Settings
-from lab_contract.errors import ApiError
-from lab_contract.jsonbody import media_type, require_json
+from lab_contract.fastapi_support import json_content, multipart_content
 from lab_contract.request_log import RequestLog
 
 
@@ -38,15 +37,6 @@ def request_log(request: Request) -> RequestLog:
 
 def meta(request: Request) -> dict[str, Any]:
     return request.state.meta
-
-
-def json_content(request: Request) -> None:
-    require_json(request.headers.get("content-type"))
-
-
-def multipart_content(request: Request) -> None:
-    if media_type(request.headers.get("content-type")) != "multipart/form-data":
-        raise ApiError("unsupported_media_type", "expected multipart/form-data")
 
 
 Session = Annotated[AsyncSession, Depends(session, scope="function")]

@@ -9,14 +9,13 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from lab_contract.asgi import HeaderLimit
 from lab_contract.config import load_settings, sqlalchemy_url
+from lab_contract.fastapi_support import install_contract_handlers
 from lab_contract.meta import target_meta
 from lab_contract.request_log import RequestLog
 from lab_sqlalchemy.pool import discard_dead_connections, engine_options
 from lab_sqlalchemy.statements import LAYER
 
-from .errors import install_error_handlers
 from .routers import basic, db, protected, upload, users
 
 
@@ -74,8 +73,7 @@ def create_app() -> FastAPI:
         upload.router_for(settings.upload_limit_bytes),
         db.router,
     ]
-    app.add_middleware(HeaderLimit)
-    install_error_handlers(app, routers)
+    install_contract_handlers(app, routers)
     for router in routers:
         app.include_router(router)
     return app

@@ -3,9 +3,13 @@ Infinity, which are not JSON), any depth the parser manages, and the contract's 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import uuid
+from decimal import Decimal
 from typing import Any
 
+from .cursor import iso_ms
 from .errors import ApiError
 
 
@@ -40,4 +44,17 @@ def json_object(value: Any) -> dict[str, Any]:
     """``POST /echo`` takes any JSON object (``__proto__`` keys included), nothing else."""
     if not isinstance(value, dict):
         raise ApiError("validation_failed", "body must be a JSON object")
+    return value
+
+
+def json_value(value: Any) -> Any:
+    """A database value as the contract's JSON has it (as src/data/pg/layer.ts normalises):
+    timestamptz → ISO string with milliseconds, date → 'YYYY-MM-DD', numeric → string as
+    PostgreSQL prints it, uuid → string; the rest as the driver gives it."""
+    if isinstance(value, dt.datetime):
+        return iso_ms(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
     return value

@@ -173,12 +173,12 @@ SHAPES: dict[str, tuple[type[Base], tuple[str, ...] | None]] = {
 }
 
 __all__ = [
+    "SHAPES",
+    "TYPE_MODELS",
     "Author",
     "Base",
     "BulkItem",
     "Post",
     "Product",
-    "SHAPES",
-    "TYPE_MODELS",
     "User",
 ]

@@ -21,17 +21,29 @@ Statements per operation (checked through pg_stat_statements by the verifier):
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String, column, func, insert, literal, select, tuple_, update, values
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    String,
+    column,
+    func,
+    insert,
+    literal,
+    select,
+    tuple_,
+    update,
+    values,
+)
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.dml import Insert, Update
 
 from lab_contract.cursor import encode_cursor, iso_ms
+from lab_contract.jsonbody import json_value
 from lab_contract.rules import NewBulkItem
 
 from .models import SHAPES, TYPE_MODELS, Author, Base, BulkItem, Product, User
@@ -106,16 +118,6 @@ def cursor_page_json(users: Sequence[User], size: int) -> dict[str, Any]:
 # ---- 10 column overhead ------------------------------------------------------------------------
 
 
-def json_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return iso_ms(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal | uuid.UUID):
-        return str(value)
-    return value
-
-
 def columns_query(shape: str, skip: int, size: int) -> tuple[Select[Any], tuple[str, ...]]:
     """The entities of a shape and the column names to return (KeyError: unknown shape)."""
     model, projected = SHAPES[shape]
@@ -129,7 +131,9 @@ def columns_query(shape: str, skip: int, size: int) -> tuple[Select[Any], tuple[
 def types_query(kind: str, skip: int, size: int) -> tuple[Select[Any], tuple[str, ...]]:
     """KeyError: unknown type."""
     model = TYPE_MODELS[kind]
-    return select(model).order_by(model.id).offset(_rows(skip)).limit(size), tuple(model.__table__.columns.keys())
+    return select(model).order_by(model.id).offset(_rows(skip)).limit(size), tuple(
+        model.__table__.columns.keys()
+    )
 
 
 def row_json(entity: Base, names: Iterable[str]) -> dict[str, Any]:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, Body
 
 from lab_contract.errors import ApiError
+from lab_contract.fastapi_support import GET, ContractRoute
 
 from ..dependencies import JsonBody, Meta, Upstream
-from . import GET, ContractRoute
 
 router = APIRouter(route_class=ContractRoute)
 
@@ -26,7 +26,7 @@ async def meta(target: Meta) -> dict[str, Any]:
 
 
 @router.post("/echo", dependencies=[JsonBody])
-async def echo(payload: dict[str, Any] = Body()) -> dict[str, Any]:
+async def echo(payload: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     """Any JSON object, back as it came (``__proto__`` or ``constructor`` keys are just keys)."""
     return payload
 

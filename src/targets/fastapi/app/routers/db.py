@@ -11,11 +11,19 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from lab_contract import rules
 from lab_contract.cursor import decode_cursor
 from lab_contract.errors import ApiError
+from lab_contract.fastapi_support import GET, ContractRoute
+from lab_contract.pydantic_models import (
+    BulkInsert,
+    BulkUpdate,
+    Decrement,
+    Decremented,
+    ParamInt,
+    Updated,
+    Written,
+)
 from lab_sqlalchemy import statements as sql
 
 from ..dependencies import JsonBody, Session
-from ..schemas import BulkInsert, BulkUpdate, Decrement, Decremented, ParamInt, Updated, Written
-from . import GET, ContractRoute
 
 router = APIRouter(prefix="/db", route_class=ContractRoute)
 
@@ -37,7 +45,9 @@ async def keyset_page(db: Session, after: Skip = 0, size: Size = rules.DB_SIZE[2
 
 
 @router.api_route("/users/cursor", methods=GET)
-async def cursor_page(db: Session, size: Size = rules.DB_SIZE[2], cursor: str | None = None) -> dict[str, Any]:
+async def cursor_page(
+    db: Session, size: Size = rules.DB_SIZE[2], cursor: str | None = None
+) -> dict[str, Any]:
     after = decode_cursor(cursor) if cursor is not None else None
     users = (await db.scalars(sql.cursor_page(after, size))).all()
     return sql.cursor_page_json(users, size)
@@ -130,14 +140,18 @@ async def decrement(
             if strategy == "serializable":
                 # Per-transaction isolation: set on the session's connection before it begins.
                 await db.connection(execution_options={"isolation_level": "SERIALIZABLE"})
-            row = (await db.execute(sql.read_stock(product_id, for_update=strategy == "pessimistic"))).one_or_none()
+            row = (
+                await db.execute(sql.read_stock(product_id, for_update=strategy == "pessimistic"))
+            ).one_or_none()
             if row is None:
                 raise ApiError("not_found", f"product {product_id} not found")
             stock, version = row
             if stock < quantity:
                 await db.rollback()
                 raise ApiError("conflict", f"product {product_id}: insufficient stock for {quantity}")
-            write = sql.write_stock(product_id, stock - quantity, version=version if strategy == "optimistic" else None)
+            write = sql.write_stock(
+                product_id, stock - quantity, version=version if strategy == "optimistic" else None
+            )
             written = (await db.execute(write)).rowcount
             await db.commit()
         except DBAPIError as error:

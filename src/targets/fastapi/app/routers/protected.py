@@ -13,11 +13,11 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from lab_contract.auth import verify_bearer
 from lab_contract.errors import ApiError
+from lab_contract.fastapi_support import GET, ContractRoute
+from lab_contract.pydantic_models import ProtectedResult
 from lab_contract.request_log import LogEntry
 
 from ..dependencies import Log, SettingsDep
-from ..schemas import ProtectedResult
-from . import GET, ContractRoute
 
 
 class LoggedRoute(ContractRoute):

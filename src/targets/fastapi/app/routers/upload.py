@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, UploadFile
 
+from lab_contract.fastapi_support import route_with_body_limit
+from lab_contract.pydantic_models import UploadResult
 from lab_contract.upload import MULTIPART_SLACK_BYTES, Digest
 
 from ..dependencies import MultipartBody, SettingsDep
-from ..schemas import UploadResult
-from . import ContractRequest, ContractRoute
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -17,13 +17,7 @@ CHUNK_BYTES = 1024 * 1024
 def router_for(upload_limit: int) -> APIRouter:
     # The body may be the file's limit plus its multipart framing; the file's own size is checked
     # below (413 past the limit, after the whole body was read so the connection stays usable).
-    class UploadRequest(ContractRequest):
-        max_body = upload_limit + MULTIPART_SLACK_BYTES
-
-    class UploadRoute(ContractRoute):
-        request_class = UploadRequest
-
-    router = APIRouter(route_class=UploadRoute)
+    router = APIRouter(route_class=route_with_body_limit(upload_limit + MULTIPART_SLACK_BYTES))
 
     @router.post("/upload", dependencies=[MultipartBody])
     async def upload(file: UploadFile, settings: SettingsDep) -> UploadResult:

@@ -9,11 +9,11 @@ from sqlalchemy.exc import IntegrityError
 
 from lab_contract import rules
 from lab_contract.errors import ApiError
+from lab_contract.fastapi_support import GET, ContractRoute
+from lab_contract.pydantic_models import NewUser, ParamInt, User, UsersPage
 from lab_sqlalchemy import statements as sql
 
 from ..dependencies import JsonBody, Session
-from ..schemas import NewUser, ParamInt, User, UsersPage
-from . import GET, ContractRoute
 
 router = APIRouter(prefix="/users", route_class=ContractRoute)
 

@@ -22,7 +22,9 @@ PSYCOPG_MAX_BIND_PARAMETERS = 65_535
 
 
 def _page() -> tuple[int, int]:
-    return rules.int_param(request.args, "skip", rules.DB_SKIP), rules.int_param(request.args, "size", rules.DB_SIZE)
+    return rules.int_param(request.args, "skip", rules.DB_SKIP), rules.int_param(
+        request.args, "size", rules.DB_SIZE
+    )
 
 
 @bp.get("/users/offset")
@@ -132,7 +134,9 @@ def decrement(product_id: str) -> dict[str, Any]:
             if stock < quantity:
                 session.rollback()
                 raise ApiError("conflict", f"product {wanted}: insufficient stock for {quantity}")
-            write = sql.write_stock(wanted, stock - quantity, version=version if strategy == "optimistic" else None)
+            write = sql.write_stock(
+                wanted, stock - quantity, version=version if strategy == "optimistic" else None
+            )
             written = session.execute(write).rowcount
             session.commit()
         except DBAPIError as error:

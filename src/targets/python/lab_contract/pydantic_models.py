@@ -1,5 +1,6 @@
-"""Pydantic v2 models of the contract's bodies and parameters. Strict mode: a JSON string is
-not an integer, a number is not a string; unknown properties are refused (``extra="forbid"``)."""
+"""Pydantic v2 models of the contract's bodies and parameters, for the FastAPI targets. Strict
+mode: a JSON string is not an integer, a number is not a string; unknown properties are refused
+(``extra="forbid"``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from lab_contract import rules
+from . import rules
 
 
 def _decimal_text(value: Any) -> Any:
@@ -35,7 +36,7 @@ class User(ContractModel):
     id: int
     name: str
     email: str
-    createdAt: str  # noqa: N815 - the contract's property name
+    createdAt: str
 
 
 class UsersPage(ContractModel):
@@ -60,13 +61,17 @@ Quantity = Annotated[int, Field(ge=rules.QUANTITY[0], le=rules.QUANTITY[1])]
 
 class NewBulkItem(ContractModel):
     sku: Sku
-    name: Annotated[str, StringConstraints(min_length=rules.ITEM_NAME_LENGTH[0], max_length=rules.ITEM_NAME_LENGTH[1])]
+    name: Annotated[
+        str, StringConstraints(min_length=rules.ITEM_NAME_LENGTH[0], max_length=rules.ITEM_NAME_LENGTH[1])
+    ]
     quantity: Quantity
     price: Annotated[str, StringConstraints(pattern=rules.PRICE_PATTERN)]
 
 
 class BulkInsert(ContractModel):
-    items: Annotated[list[NewBulkItem], Field(min_length=rules.BULK_ENTRIES[0], max_length=rules.BULK_ENTRIES[1])]
+    items: Annotated[
+        list[NewBulkItem], Field(min_length=rules.BULK_ENTRIES[0], max_length=rules.BULK_ENTRIES[1])
+    ]
 
 
 class BulkUpdateEntry(ContractModel):
@@ -75,7 +80,9 @@ class BulkUpdateEntry(ContractModel):
 
 
 class BulkUpdate(ContractModel):
-    updates: Annotated[list[BulkUpdateEntry], Field(min_length=rules.BULK_ENTRIES[0], max_length=rules.BULK_ENTRIES[1])]
+    updates: Annotated[
+        list[BulkUpdateEntry], Field(min_length=rules.BULK_ENTRIES[0], max_length=rules.BULK_ENTRIES[1])
+    ]
 
 
 class Decrement(ContractModel):
