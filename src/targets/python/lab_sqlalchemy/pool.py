@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import select
 from typing import Any
 
 from sqlalchemy import Engine, event, exc
+
+from lab_contract.pgconn import closed_by_server
 
 
 def engine_options(pool_size: int) -> dict[str, Any]:
@@ -25,24 +26,8 @@ def engine_options(pool_size: int) -> dict[str, Any]:
 
 
 def _is_dead(dbapi_connection: Any) -> bool:
-    """Whether a pooled connection was closed by the server while idle (e.g. the lab restoring
-    its snapshot terminates every session), found without a round trip."""
-    asyncpg_connection = getattr(dbapi_connection, "_connection", None)
-    if asyncpg_connection is not None and hasattr(asyncpg_connection, "is_closed"):
-        # asyncpg reads the socket in the event loop: it already knows.
-        return bool(asyncpg_connection.is_closed())
-    pgconn = getattr(dbapi_connection, "pgconn", None)  # psycopg 3
-    if pgconn is None:
-        return False
-    if dbapi_connection.closed:
-        return True
-    try:
-        # An idle connection receives nothing; readable means an error notice or EOF from the
-        # server, i.e. it is gone. A zero-timeout poll, not a query.
-        readable, _, _ = select.select([pgconn.socket], [], [], 0)
-    except (OSError, ValueError):
-        return True
-    return bool(readable)
+    # SQLAlchemy's asyncpg adapter keeps the asyncpg connection as ``_connection``.
+    return closed_by_server(getattr(dbapi_connection, "_connection", dbapi_connection))
 
 
 def discard_dead_connections(engine: Engine) -> None:
