@@ -10,6 +10,10 @@ import sys
 
 import uvicorn
 
+# Imported here (not only by uvicorn, from the string below) so that importing this module checks
+# the whole application imports: what `pnpm lab doctor` does.
+from strict_api.presentation.app import create_app
+
 from lab_contract.config import settings_or_exit
 
 
@@ -22,7 +26,7 @@ def main() -> None:
     # we asked for ends with status 0.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
-        "strict_api.presentation.app:create_app",
+        f"{create_app.__module__}:{create_app.__name__}",
         factory=True,
         host=settings.host,
         port=settings.port,

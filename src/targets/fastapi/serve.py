@@ -14,6 +14,10 @@ import sys
 
 import uvicorn
 
+# Imported here (not only by uvicorn, from the string below) so that importing this module checks
+# the whole application imports: what `pnpm lab doctor` does.
+from app.main import create_app
+
 from lab_contract.config import settings_or_exit
 
 
@@ -27,7 +31,7 @@ def main() -> None:
     # stop we asked for ends with status 0, like the Node targets.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
-        "app.main:create_app",
+        f"{create_app.__module__}:{create_app.__name__}",
         factory=True,
         host=settings.host,
         port=settings.port,

@@ -20,3 +20,12 @@ reload = False
 control_socket_disable = True
 # SIGTERM: stop accepting, let in-flight requests finish (up to this many seconds), exit 0.
 graceful_timeout = 10
+
+
+def post_worker_init(worker):
+    """First database connection at worker start: the dialect's one-time queries (server version,
+    type lookups) happen here, not inside the first (measured, statement-counted) request."""
+    from app.extensions import database
+
+    with worker.wsgi.app_context(), database.engine.connect():
+        pass

@@ -50,10 +50,6 @@ def create_app() -> Flask:
     database.init_app(app)
     with app.app_context():
         discard_dead_connections(database.engine)
-        # First connection now: the dialect's one-time queries happen at start-up, not inside
-        # the first (statement-counted) request.
-        with database.engine.connect():
-            pass
     install_error_handlers(app)
     for blueprint in (basic.bp, users.bp, protected.bp, upload.bp, db.bp):
         app.register_blueprint(blueprint)
