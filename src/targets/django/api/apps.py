@@ -8,6 +8,7 @@ from django.conf import settings
 
 from lab_contract.meta import target_meta
 from lab_contract.request_log import RequestLog
+from lab_contract.upstream import client_options
 
 
 class ApiConfig(AppConfig):
@@ -18,11 +19,7 @@ class ApiConfig(AppConfig):
         lab = settings.LAB
         self.request_log = RequestLog()
         # One keep-alive client for the upstream, sized like the pool; shared by the threads.
-        self.upstream = httpx.Client(
-            base_url=lab.upstream_url,
-            limits=httpx.Limits(max_connections=lab.db_pool, max_keepalive_connections=lab.db_pool),
-            timeout=10.0,
-        )
+        self.upstream = httpx.Client(**client_options(lab))
         self.meta = target_meta(
             target="django",
             framework="django-rest-framework",

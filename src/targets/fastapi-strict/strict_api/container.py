@@ -27,7 +27,7 @@ class Container:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.database = Database(settings.database_url, settings.db_pool)
-        self.upstream = HttpxUpstreamGateway(settings.upstream_url, settings.db_pool)
+        self.upstream = HttpxUpstreamGateway(settings)
         self.request_log = RingBufferRequestLog()
         self.meta: dict[str, Any] = target_meta(
             target="fastapi-strict",

@@ -10,9 +10,10 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from lab_contract.config import load_settings, sqlalchemy_url
-from lab_contract.fastapi_support import install_contract_handlers
+from lab_contract.fastapi_support import contract_app
 from lab_contract.meta import target_meta
 from lab_contract.request_log import RequestLog
+from lab_contract.upstream import client_options
 from lab_sqlalchemy.pool import discard_dead_connections, engine_options
 from lab_sqlalchemy.statements import LAYER
 
@@ -34,11 +35,7 @@ def create_app() -> FastAPI:
             pass
         # One keep-alive client for the upstream, sized like the database pool (as the Node
         # targets' undici agent).
-        upstream = httpx.AsyncClient(
-            base_url=settings.upstream_url,
-            limits=httpx.Limits(max_connections=settings.db_pool, max_keepalive_connections=settings.db_pool),
-            timeout=10.0,
-        )
+        upstream = httpx.AsyncClient(**client_options(settings))
         try:
             yield {
                 "settings": settings,
@@ -57,15 +54,6 @@ def create_app() -> FastAPI:
             await upstream.aclose()
             await engine.dispose()
 
-    app = FastAPI(
-        lifespan=lifespan,
-        # Production: no interactive docs or schema routes (they would answer where the
-        # contract says 404), no redirect from /users/ to /users. Body limits: ContractRoute.
-        openapi_url=None,
-        docs_url=None,
-        redoc_url=None,
-        redirect_slashes=False,
-    )
     routers = [
         basic.router,
         users.router,
@@ -73,7 +61,4 @@ def create_app() -> FastAPI:
         upload.router_for(settings.upload_limit_bytes),
         db.router,
     ]
-    install_contract_handlers(app, routers)
-    for router in routers:
-        app.include_router(router)
-    return app
+    return contract_app(lifespan, routers)

@@ -9,6 +9,7 @@ from flask import Flask
 from lab_contract.config import JSON_BODY_LIMIT_BYTES, load_settings, sqlalchemy_url
 from lab_contract.meta import target_meta
 from lab_contract.request_log import RequestLog
+from lab_contract.upstream import client_options
 from lab_sqlalchemy.pool import discard_dead_connections, engine_options
 from lab_sqlalchemy.statements import LAYER
 
@@ -34,11 +35,7 @@ def create_app() -> Flask:
         "settings": settings,
         "request_log": RequestLog(),
         # One keep-alive client for the upstream, sized like the pool; shared by the threads.
-        "upstream": httpx.Client(
-            base_url=settings.upstream_url,
-            limits=httpx.Limits(max_connections=settings.db_pool, max_keepalive_connections=settings.db_pool),
-            timeout=10.0,
-        ),
+        "upstream": httpx.Client(**client_options(settings)),
         "meta": target_meta(
             target="flask",
             framework="flask",

@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -20,6 +22,7 @@ from starlette.exceptions import HTTPException
 from .config import JSON_BODY_LIMIT_BYTES
 from .errors import ApiError, allow_header, code_for_status, error_body
 from .jsonbody import media_type, parse_json, require_json
+from .request_log import LogEntry
 
 #: GET routes answer HEAD too (the same, without a body: uvicorn drops it). FastAPI routes take
 #: only the methods they list, and the contract allows HEAD wherever GET is.
@@ -81,6 +84,43 @@ class ContractRoute(APIRoute):
         return contract_request
 
 
+def _status_of(error: Exception) -> int:
+    if isinstance(error, HTTPException):
+        return error.status_code
+    return error.status if isinstance(error, ApiError) else 500
+
+
+def logging_route(
+    record: Callable[[Request, LogEntry], None], status_of: Callable[[Exception], int] = _status_of
+) -> type[ContractRoute]:
+    """Scenario 06's request logging for the routes of one router: a route class wrapping their
+    handling (FastAPI's hook for it), ``record`` called with ``{method, path, status, durationMs}``
+    once the handler is done, the 401s of the auth dependency included (``status_of`` says what
+    an exception will answer)."""
+
+    class LoggedRoute(ContractRoute):
+        def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+            handle = super().get_route_handler()
+
+            async def logged(request: Request) -> Response:
+                started = time.perf_counter()
+                status = 500
+                try:
+                    response = await handle(request)
+                    status = response.status_code
+                    return response
+                except Exception as error:
+                    status = status_of(error)
+                    raise
+                finally:
+                    duration_ms = (time.perf_counter() - started) * 1000
+                    record(request, LogEntry(request.method, request.url.path, status, duration_ms))
+
+            return logged
+
+    return LoggedRoute
+
+
 def route_with_body_limit(max_body: int, base: type[ContractRoute] = ContractRoute) -> type[ContractRoute]:
     """A route class whose requests may carry ``max_body`` bytes (``POST /upload``)."""
     request_class = type("LimitedRequest", (base.request_class,), {"max_body": max_body})
@@ -100,6 +140,19 @@ def multipart_content(request: Request) -> None:
 
 def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(error_body(code, message), status_code=status, headers=headers)
+
+
+def contract_app(
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]], routers: list[APIRouter]
+) -> FastAPI:
+    """A FastAPI app in production trim: no interactive docs or schema routes (they would answer
+    where the contract says 404), no redirect from /users/ to /users, the contract's error
+    handlers, ``routers`` included."""
+    app = FastAPI(lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
+    install_contract_handlers(app, routers)
+    for router in routers:
+        app.include_router(router)
+    return app
 
 
 def install_contract_handlers(app: FastAPI, routers: list[APIRouter]) -> None:

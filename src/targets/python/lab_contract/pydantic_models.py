@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from fastapi import Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from . import rules
@@ -21,6 +22,9 @@ def _decimal_text(value: Any) -> Any:
 
 #: An integer in a query string or path.
 ParamInt = Annotated[int, BeforeValidator(_decimal_text)]
+#: ``size`` and ``skip``/``after`` of the /db routes.
+Size = Annotated[ParamInt, Query(ge=rules.DB_SIZE[0], le=rules.DB_SIZE[1])]
+Skip = Annotated[ParamInt, Query(ge=rules.DB_SKIP[0], le=rules.DB_SKIP[1])]
 
 
 class ContractModel(BaseModel):

@@ -7,8 +7,10 @@ from typing import Any
 import httpx
 
 from lab_contract.auth import verify_bearer
+from lab_contract.config import Settings
 from lab_contract.errors import ApiError
 from lab_contract.request_log import LogEntry, RequestLog
+from lab_contract.upstream import client_options
 
 from ..domain.errors import InvalidCredentials, UpstreamUnavailable
 
@@ -16,12 +18,8 @@ from ..domain.errors import InvalidCredentials, UpstreamUnavailable
 class HttpxUpstreamGateway:
     """One keep-alive client, sized like the database pool (as every target's upstream client)."""
 
-    def __init__(self, base_url: str, connections: int) -> None:
-        self._client = httpx.AsyncClient(
-            base_url=base_url,
-            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-            timeout=10.0,
-        )
+    def __init__(self, settings: Settings) -> None:
+        self._client = httpx.AsyncClient(**client_options(settings))
 
     async def fetch_data(self) -> Any:
         try:

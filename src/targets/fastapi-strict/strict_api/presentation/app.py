@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from lab_contract.config import load_settings
-from lab_contract.fastapi_support import install_contract_handlers
+from lab_contract.fastapi_support import contract_app
 from lab_sqlalchemy.statements import LAYER
 
 from ..container import Container
@@ -28,15 +28,6 @@ def create_app() -> FastAPI:
         finally:
             await container.close()
 
-    app = FastAPI(
-        lifespan=lifespan,
-        # Production: no interactive docs or schema routes (they would answer where the
-        # contract says 404), no redirect from /users/ to /users. Body limits: ContractRoute.
-        openapi_url=None,
-        docs_url=None,
-        redoc_url=None,
-        redirect_slashes=False,
-    )
     routers = [
         basic.router,
         users.router,
@@ -44,8 +35,6 @@ def create_app() -> FastAPI:
         upload.router_for(settings.upload_limit_bytes),
         db.router,
     ]
-    install_contract_handlers(app, routers)
+    app = contract_app(lifespan, routers)
     install_domain_error_handler(app)
-    for router in routers:
-        app.include_router(router)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from lab_contract import rules
@@ -18,6 +18,8 @@ from lab_contract.pydantic_models import (
     Decrement,
     Decremented,
     ParamInt,
+    Size,
+    Skip,
     Updated,
     Written,
 )
@@ -27,8 +29,6 @@ from ..dependencies import JsonBody, Session
 
 router = APIRouter(prefix="/db", route_class=ContractRoute)
 
-Size = Annotated[ParamInt, Query(ge=rules.DB_SIZE[0], le=rules.DB_SIZE[1])]
-Skip = Annotated[ParamInt, Query(ge=rules.DB_SKIP[0], le=rules.DB_SKIP[1])]
 ASYNCPG_MAX_BIND_PARAMETERS = 32_767
 
 

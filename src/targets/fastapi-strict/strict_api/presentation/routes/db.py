@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path
 
 from lab_contract import rules
 from lab_contract.cursor import decode_cursor, encode_cursor, iso_ms
@@ -17,6 +17,8 @@ from lab_contract.pydantic_models import (
     Decrement,
     Decremented,
     ParamInt,
+    Size,
+    Skip,
     Updated,
     Written,
 )
@@ -44,8 +46,6 @@ from . import user_json
 
 router = APIRouter(prefix="/db", route_class=ContractRoute)
 
-Size = Annotated[ParamInt, Query(ge=rules.DB_SIZE[0], le=rules.DB_SIZE[1])]
-Skip = Annotated[ParamInt, Query(ge=rules.DB_SKIP[0], le=rules.DB_SKIP[1])]
 DEFAULT_SIZE = rules.DB_SIZE[2]
 JsonBody = Depends(json_content)
 
