@@ -172,6 +172,20 @@ describe.each(PYTHON_TARGETS)('python target %s', (name) => {
       const allow = (answer.headers.get('allow') ?? '').split(',').map((m) => m.trim());
       expect(allow.sort(), `${method} ${path} Allow`).toEqual([...allowed].sort());
     }
+    // TRACE, which fetch refuses to send.
+    const trace = await rawRequest(
+      url(),
+      Buffer.from(
+        `TRACE /meta HTTP/1.1\r\nHost: ${new URL(url()).host}\r\nConnection: close\r\n\r\n`,
+      ),
+    );
+    expectError(trace as RawResponse, 405, 'method_not_allowed', 'TRACE /meta');
+    expect(
+      (trace as RawResponse).headers.allow
+        ?.split(',')
+        .map((m) => m.trim())
+        .sort(),
+    ).toEqual(['GET', 'HEAD']);
     for (const path of ['/health', '/users?limit=2', '/db/users/offset?size=2']) {
       const head = await fetch(`${url()}${path}`, { method: 'HEAD' });
       expect(head.status, `HEAD ${path}`).toBe(200);

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from rest_framework.parsers import JSONParser
 
-from lab_contract.config import JSON_BODY_LIMIT_BYTES
+from lab_contract.config import DRAIN_LIMIT_BYTES, JSON_BODY_LIMIT_BYTES
 from lab_contract.errors import ApiError
 from lab_contract.jsonbody import parse_json
 
-#: How much of a too-large body is still read (and dropped) before the 413.
-DRAIN_LIMIT_BYTES = 64 * 1024 * 1024
 _CHUNK = 64 * 1024
 
 

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 #: JSON bodies above this get 413 in every target.
 JSON_BODY_LIMIT_BYTES = 1024 * 1024
+#: How much of a too-large body is still read (and dropped) before the 413 goes out: a server
+#: that answers and closes on unread input makes the client's socket reset, and the client may
+#: never read the 413 (Node's servers read such bodies to their end too).
+DRAIN_LIMIT_BYTES = 64 * 1024 * 1024
 
 
 class ConfigError(ValueError):

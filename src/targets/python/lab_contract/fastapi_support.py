@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
-from .config import JSON_BODY_LIMIT_BYTES
+from .config import DRAIN_LIMIT_BYTES, JSON_BODY_LIMIT_BYTES
 from .errors import ApiError, allow_header, code_for_status, error_body
 from .jsonbody import media_type, parse_json, require_json
 from .request_log import LogEntry
@@ -27,8 +27,6 @@ from .request_log import LogEntry
 #: GET routes answer HEAD too (the same, without a body: uvicorn drops it). FastAPI routes take
 #: only the methods they list, and the contract allows HEAD wherever GET is.
 GET = ["GET", "HEAD"]
-#: How much of a too-large body is still read (and dropped) before the 413.
-DRAIN_LIMIT_BYTES = 64 * 1024 * 1024
 #: What Node's HTTP server accepts by default (``maxHeaderSize``); gunicorn's limits are similar.
 MAX_HEADER_BYTES = 16 * 1024
 
@@ -51,9 +49,7 @@ class ContractRequest(Request):
                 yield chunk
             elif size > DRAIN_LIMIT_BYTES:
                 break
-            # Past the limit the rest is still read (up to a bound) and dropped before the 413,
-            # as Node's servers do: a server that answers and closes on unread input makes the
-            # client's socket reset, and the 413 may never be read.
+            # Past the limit the rest is still read (up to DRAIN_LIMIT_BYTES) and dropped.
         if size > self.max_body:
             # An HTTPException: FastAPI re-raises those from body parsing as they are.
             raise HTTPException(413, f"request body exceeds {self.max_body} bytes")
