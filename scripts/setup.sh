@@ -8,8 +8,9 @@
 #
 # Installs: Node >= 22.22 (npm package node@24) when `node` is older, pnpm 12, Debian packages
 # postgresql (fallback server binaries; the default ones come from npm), redis-server, wrk,
-# optionally prometheus (a real Prometheus for test/metrics-prometheus.test.ts), k6 built from
-# source with Go >= 1.25, and the Go targets' binaries (build/go/, SETUP_SKIP_GO=1 skips them).
+# optionally prometheus (a real Prometheus for test/metrics-prometheus.test.ts), uv 0.13.9 and
+# the Python targets' environment (.venv from uv.lock), k6 built from source with Go >= 1.25, and
+# the Go targets' binaries (build/go/, SETUP_SKIP_GO=1 skips them).
 set -euo pipefail
 
 K6_VERSION="${K6_VERSION:-v2.2.0}"
@@ -119,6 +120,26 @@ else
   else
     say "WARNING: could not install prometheus (optional): test/metrics-prometheus.test.ts will skip"
   fi
+fi
+
+# --- uv (Python environments) -----------------------------------------------------------------
+if [ "$(python3 -m pip show uv 2>/dev/null | sed -n 's/^Version: //p')" = 0.13.9 ]; then
+  say "uv 0.13.9: ok"
+else
+  python3 -m pip install --quiet --root-user-action=ignore --disable-pip-version-check uv==0.13.9
+  say "uv 0.13.9: installed"
+fi
+
+# --- Python targets ---------------------------------------------------------------------------
+# One environment for src/targets/{fastapi,fastapi-strict,django,flask}: .venv from uv.lock
+# (every version and hash pinned) on the Python that .python-version pins (3.11). uv never
+# downloads an interpreter here, and nothing is fetched when a target runs.
+if UV_PYTHON_DOWNLOADS=never python3 -m uv sync --frozen --check --quiet 2>/dev/null; then
+  say "Python targets (.venv from uv.lock): ok"
+elif UV_PYTHON_DOWNLOADS=never python3 -m uv sync --frozen --compile-bytecode --quiet; then
+  say "Python targets (.venv from uv.lock): installed"
+else
+  fail "could not create .venv from uv.lock: it needs Python 3.11 (python3.11 on PATH or in pyenv: \`pyenv install 3.11\`, or apt-get install python3.11), then run this script again"
 fi
 
 # --- k6 ---------------------------------------------------------------------------------------

@@ -287,7 +287,14 @@ describe('lab doctor', () => {
   it('reports the components and exits 0 on this machine', async () => {
     const out = await lab(['doctor']);
     expect(out.code, `${out.stdout}\n${out.stderr}`).toBe(0);
-    for (const text of ['Infra (PostgreSQL + Redis)', 'k6', 'wrk', 'taskset', 'Chromium']) {
+    for (const text of [
+      'Infra (PostgreSQL + Redis)',
+      'k6',
+      'wrk',
+      'taskset',
+      'Python targets',
+      'Chromium',
+    ]) {
       expect(out.stdout).toContain(text);
     }
     // pnpm test builds the Go targets before this file runs.

@@ -12,6 +12,7 @@ import { K6_IMAGE } from '../load/k6/container.ts';
 import { findTaskset, pinningPlan } from '../load/pinning.ts';
 import { findWrk, WRK_FIX } from '../load/wrk.ts';
 import { redactValue } from '../report/environment.ts';
+import { pythonEnvironmentCheck } from './doctor-python.ts';
 import { textTable } from './format.ts';
 import { targetBuilt } from './select.ts';
 
@@ -342,6 +343,9 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<Check[]> {
   );
 
   checks.push(...goChecks(env));
+  const python = await pythonEnvironmentCheck();
+  if (python) checks.push(python);
+
   checks.push(chromiumCheck(options.chromium ?? CHROMIUM_PATH));
   return checks;
 }

@@ -37,17 +37,22 @@ export function dbState(databaseUrl: string): DbCheckState {
   };
 }
 
-/** `dataLayer` names of the targets' manifests: Node (src/data) and Go (src/targets/go-shared). */
-const DATA_LAYERS = ['pg', 'typeorm', 'mikroorm', 'pgx'] as const;
 const INSERT_STRATEGIES = ['individual', 'orm-batch', 'multi-values', 'unnest', 'copy'] as const;
 type InsertStrategy = (typeof INSERT_STRATEGIES)[number];
-/** Bulk insert strategies per data layer (`bulkInsertStrategies` in src/data). */
-const LAYER_INSERT_STRATEGIES: Record<string, readonly InsertStrategy[]> = {
+/**
+ * Bulk insert strategies per data layer (`GET /meta`'s `dataLayer`): the Node layers of src/data
+ * (`bulkInsertStrategies`), Go's pgx (src/targets/go-shared) and the Python targets' ORMs.
+ * `unnest` and `copy` are raw SQL.
+ */
+export const LAYER_INSERT_STRATEGIES: Readonly<Record<string, readonly InsertStrategy[]>> = {
   pg: INSERT_STRATEGIES,
   typeorm: ['individual', 'orm-batch', 'multi-values'],
   mikroorm: ['individual', 'orm-batch', 'multi-values'],
   pgx: INSERT_STRATEGIES,
+  sqlalchemy: ['individual', 'orm-batch', 'multi-values'],
+  'django-orm': ['individual', 'orm-batch', 'multi-values'],
 };
+const DATA_LAYERS = Object.keys(LAYER_INSERT_STRATEGIES);
 const SHAPES = ['narrow', 'wide', 'extra_wide', 'wide_projected'] as const;
 const SHAPE_TABLE: Record<(typeof SHAPES)[number], string> = {
   narrow: 'users_narrow',
@@ -238,7 +243,7 @@ export const dbHappyPath: Check[] = [
         operation: ['get', '/meta'],
       }) as { dataLayer: string };
       expectThat(
-        (DATA_LAYERS as readonly string[]).includes(meta.dataLayer),
+        DATA_LAYERS.includes(meta.dataLayer),
         `expected dataLayer to be one of ${DATA_LAYERS.join(', ')}, received ${preview(meta.dataLayer)}`,
       );
       state(ctx).dataLayer = meta.dataLayer;

@@ -1,0 +1,1 @@
+"""The Django REST framework app serving the contract."""

@@ -1,0 +1,29 @@
+"""The app's process-wide resources, created once Django is set up."""
+
+from __future__ import annotations
+
+import httpx
+from django.apps import AppConfig
+from django.conf import settings
+
+from lab_contract.meta import target_meta
+from lab_contract.request_log import RequestLog
+from lab_contract.upstream import client_options
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    default = True
+
+    def ready(self) -> None:
+        lab = settings.LAB
+        self.request_log = RequestLog()
+        # One keep-alive client for the upstream, sized like the pool; shared by the threads.
+        self.upstream = httpx.Client(**client_options(lab))
+        self.meta = target_meta(
+            target="django",
+            framework="django-rest-framework",
+            distribution="djangorestframework",
+            data_layer=lab.data_layer,
+            db_pool=lab.db_pool,
+        )

@@ -1,0 +1,1 @@
+"""The Django project of the Django REST framework target."""

@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, handing out only live pooled connections (``ENGINE``)."""

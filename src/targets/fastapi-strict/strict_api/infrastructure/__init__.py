@@ -1,0 +1,2 @@
+"""Adapters implementing the application's ports: SQLAlchemy repositories, the upstream's HTTP
+client, the JWT verifier, the in-memory request log."""

@@ -1,0 +1,37 @@
+"""Scenario 07: ``POST /upload`` through Werkzeug's form parser (a part spools to a temporary
+file past 500 KB), hashed in chunks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request
+
+from lab_contract.errors import ApiError
+from lab_contract.jsonbody import media_type
+from lab_contract.upload import MULTIPART_SLACK_BYTES, Digest
+
+from . import lab
+
+bp = Blueprint("upload", __name__)
+
+CHUNK_BYTES = 1024 * 1024
+
+
+@bp.post("/upload")
+def upload() -> dict[str, Any]:
+    if media_type(request.content_type) != "multipart/form-data":
+        raise ApiError("unsupported_media_type", "expected multipart/form-data")
+    limit = lab()["settings"].upload_limit_bytes
+    # The file's limit plus its multipart framing; the file's own size is checked below (413
+    # past the limit, after the whole body was read, so the connection stays usable).
+    request.max_content_length = limit + MULTIPART_SLACK_BYTES
+    file = request.files.get("file")
+    if file is None:
+        # No part named file, a plain (non-file) field of that name, or a body Werkzeug could
+        # not parse (it gives up on malformed multipart quietly, with an empty form).
+        raise ApiError("validation_failed", 'missing file field "file"')
+    digest = Digest(limit)
+    while chunk := file.stream.read(CHUNK_BYTES):
+        digest.update(chunk)
+    return digest.result()

@@ -1,0 +1,106 @@
+"""Pydantic v2 models of the contract's bodies and parameters, for the FastAPI targets. Strict
+mode: a JSON string is not an integer, a number is not a string; unknown properties are refused
+(``extra="forbid"``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Query
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from . import rules
+
+
+def _decimal_text(value: Any) -> Any:
+    # Query and path integers: strict decimal text only (not "+7", " 7", "1_0" or "1e3", which
+    # Pydantic's lax int parsing would take), as in every target.
+    if isinstance(value, str) and not rules.INTEGER_TEXT.match(value):
+        raise ValueError("must be an integer")
+    return value
+
+
+#: An integer in a query string or path.
+ParamInt = Annotated[int, BeforeValidator(_decimal_text)]
+#: ``size`` and ``skip``/``after`` of the /db routes.
+Size = Annotated[ParamInt, Query(ge=rules.DB_SIZE[0], le=rules.DB_SIZE[1])]
+Skip = Annotated[ParamInt, Query(ge=rules.DB_SKIP[0], le=rules.DB_SKIP[1])]
+
+
+class ContractModel(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class NewUser(ContractModel):
+    name: Annotated[str, StringConstraints(min_length=rules.NAME_LENGTH[0], max_length=rules.NAME_LENGTH[1])]
+    email: Annotated[str, StringConstraints(max_length=rules.EMAIL_MAX_LENGTH, pattern=rules.EMAIL_PATTERN)]
+
+
+class User(ContractModel):
+    id: int
+    name: str
+    email: str
+    createdAt: str
+
+
+class UsersPage(ContractModel):
+    items: list[User]
+    limit: int
+    offset: int
+
+
+class ProtectedResult(ContractModel):
+    subject: str
+    logged: int
+
+
+class UploadResult(ContractModel):
+    size: int
+    sha256: str
+
+
+Sku = Annotated[str, StringConstraints(min_length=rules.SKU_LENGTH[0], max_length=rules.SKU_LENGTH[1])]
+Quantity = Annotated[int, Field(ge=rules.QUANTITY[0], le=rules.QUANTITY[1])]
+
+
+class NewBulkItem(ContractModel):
+    sku: Sku
+    name: Annotated[
+        str, StringConstraints(min_length=rules.ITEM_NAME_LENGTH[0], max_length=rules.ITEM_NAME_LENGTH[1])
+    ]
+    quantity: Quantity
+    price: Annotated[str, StringConstraints(pattern=rules.PRICE_PATTERN)]
+
+
+class BulkInsert(ContractModel):
+    items: Annotated[
+        list[NewBulkItem], Field(min_length=rules.BULK_ENTRIES[0], max_length=rules.BULK_ENTRIES[1])
+    ]
+
+
+class BulkUpdateEntry(ContractModel):
+    sku: Sku
+    quantity: Quantity
+
+
+class BulkUpdate(ContractModel):
+    updates: Annotated[
+        list[BulkUpdateEntry], Field(min_length=rules.BULK_ENTRIES[0], max_length=rules.BULK_ENTRIES[1])
+    ]
+
+
+class Decrement(ContractModel):
+    quantity: Annotated[int, Field(ge=rules.DECREMENT_QUANTITY[0], le=rules.DECREMENT_QUANTITY[1])]
+
+
+class Written(ContractModel):
+    written: int
+
+
+class Updated(ContractModel):
+    updated: int
+
+
+class Decremented(ContractModel):
+    ok: bool
+    retries: int
