@@ -122,6 +122,32 @@ describe('parseK6Summary', () => {
     }
   });
 
+  it("keeps the script's own counters of the measured window (scenario 13's outcomes)", () => {
+    const summary = {
+      metrics: {
+        'http_reqs{phase:measure}': { type: 'counter', values: { count: 100 } },
+        'decrement_ok{phase:measure}': { type: 'counter', values: { count: 96 } },
+        'decrement_conflict{phase:measure}': { type: 'counter', values: { count: 4 } },
+        'decrement_retries{phase:measure}': { type: 'counter', values: { count: 17 } },
+        decrement_ok: { type: 'counter', values: { count: 150 } },
+        'iterations{phase:measure}': { type: 'counter', values: { count: 100 } },
+      },
+    };
+    const result = parseK6Summary(summary, {
+      scenario: 'x',
+      target: 'y',
+      settings: closed,
+      startedAt,
+    });
+    expect(result.meta).toMatchObject({
+      'k6.decrement_ok': 96,
+      'k6.decrement_conflict': 4,
+      'k6.decrement_retries': 17,
+      'k6.iterations': 100,
+    });
+    expect(Object.keys(result.meta).filter((k) => k.startsWith('k6.decrement'))).toHaveLength(3);
+  });
+
   it('refuses summaries without the measured sub-metrics, saying why', () => {
     const context = { scenario: 'x', target: 'y', settings: closed, startedAt };
     expect(() => parseK6Summary({ nope: 1 }, context)).toThrow(K6SummaryError);

@@ -2,9 +2,9 @@
  * Scenario 12: writing 1,000 rows (LAB_QUICK: 200) into bulk_items on every data layer.
  * Individual inserts (one transaction each) against the batch strategies each layer has (ORM
  * batch, multi-row VALUES, and on raw pg UNNEST and COPY); individual updates against one bulk
- * UPDATE. Asserted: multi-row VALUES, UNNEST, COPY and the bulk update are ≥2× faster on the
- * median. The ORM batch is reported and only asserted not to be slower: what it sends differs
- * per layer (raw pg: the same INSERTs in one transaction, which with fsync off saves little).
+ * UPDATE. Asserted: multi-row VALUES, UNNEST, COPY, the ORMs' batch and the bulk update are ≥2×
+ * faster on the median; raw pg's "orm-batch" (the same INSERTs in one transaction, which with
+ * fsync off saves little) is asserted not to be slower (faster, or the same within ±5%).
  *
  *   pnpm vitest bench --run bench/db-advanced/12        (LAB_LAYERS=pg to narrow)
  */
@@ -69,8 +69,12 @@ for (const name of layersFromEnv()) {
       },
     };
     for (const strategy of ['orm-batch', 'multi-values', 'unnest', 'copy'] as const) {
-      const asserted = strategy !== 'orm-batch';
-      const title = asserted ? '≥2× faster than' : 'not slower than';
+      // The raw pg layer has no ORM: its "orm-batch" is the individual INSERTs in one
+      // transaction, which saves only the per-statement commits (cheap with fsync off here), so
+      // it claims "not slower"; an ORM's batch (TypeORM save(array), MikroORM's unit of work)
+      // sends multi-row INSERTs and claims ≥ 2×, as every other bulk strategy does.
+      const guard = strategy === 'orm-batch' && name === 'pg';
+      const title = guard ? 'not slower than' : '≥2× faster than';
       test(`${strategy} inserts are ${title} individual inserts`, async (context) => {
         if (!layer.bulkInsertStrategies.includes(strategy)) {
           context.skip(`${name} has no ${strategy} strategy (raw SQL: pg only)`);
@@ -87,9 +91,10 @@ for (const name of layersFromEnv()) {
             },
           },
           b: individual,
-          ...(asserted
-            ? { minRatio: 2 }
-            : { expected: ['faster', 'no-difference', 'inconclusive'] as Verdict[] }),
+          // "Not slower": faster by any significant amount, or the same within ±5%.
+          ...(guard
+            ? { expected: ['faster', 'no-difference'] as Verdict[], minRatio: 1 }
+            : { minRatio: 2 }),
           operations: OPERATIONS,
           warmup: WARMUP,
           claim: `${name}: ${strategy} insert of ${ROWS} rows ${title} individual inserts`,

@@ -4,8 +4,10 @@
 //   insert: STRATEGY individual | orm-batch | multi-values (default) | unnest | copy (unnest and
 //           copy exist in the pg layer only; other layers answer 400). Every request writes ROWS
 //           new rows with skus unique per run, VU and iteration.
-//   update: STRATEGY individual | bulk (default). setup() inserts ROWS rows once (multi-values,
-//           which every layer has); each request sets their quantities.
+//   update: STRATEGY individual | bulk (default). setup() inserts ROWS rows per VU once
+//           (multi-values, which every layer has); each VU sets the quantities of its own rows
+//           only, so VUs never wait for each other's row locks (a throughput scenario, not a
+//           contention one: that is scenario 13).
 // ROWS: items per request, 1–5000 (default 1000). Every insert adds rows: restore the database
 // afterwards when that matters.
 import { check } from 'k6';
@@ -53,18 +55,24 @@ function items(prefix) {
   return out;
 }
 
+/** Most VUs any scenario of this script uses (closed: VUS; open: MAX_VUS). */
+const maxVus = Number(__ENV.MAX_VUS || __ENV.VUS || 10);
+
 export function setup() {
   const run = `k6-${Date.now().toString(36)}`;
   if (mode === 'update') {
-    const response = http.post(
-      `${BASE_URL}/db/bulk/insert?strategy=multi-values`,
-      JSON.stringify({ items: items(`${run}-u`) }),
-      { headers: params.headers, tags: { name: 'setup' } },
-    );
-    if (response.status !== 201) {
-      throw new Error(
-        `setup: inserting the rows to update answered ${response.status}: ${response.body}`,
+    // VU numbers start at 1 and include the warm-up scenario's VUs: rows for every VU number.
+    for (let vu = 1; vu <= 2 * maxVus; vu++) {
+      const response = http.post(
+        `${BASE_URL}/db/bulk/insert?strategy=multi-values`,
+        JSON.stringify({ items: items(`${run}-u-${vu}`) }),
+        { headers: params.headers, tags: { name: 'setup' } },
       );
+      if (response.status !== 201) {
+        throw new Error(
+          `setup: inserting the rows to update answered ${response.status}: ${response.body}`,
+        );
+      }
     }
   }
   return { run };
@@ -85,7 +93,8 @@ export default function (data) {
   }
   const quantity = (__VU * 7919 + __ITER) % 1000;
   const updates = new Array(rows);
-  for (let i = 0; i < rows; i++) updates[i] = { sku: `${data.run}-u-${i}`, quantity };
+  // This VU's own rows (setup made rows for every VU number).
+  for (let i = 0; i < rows; i++) updates[i] = { sku: `${data.run}-u-${__VU}-${i}`, quantity };
   const response = http.post(
     `${BASE_URL}/db/bulk/update?strategy=${strategy}`,
     JSON.stringify({ updates }),

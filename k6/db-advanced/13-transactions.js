@@ -1,10 +1,12 @@
 // Scenario 13 — transactions on a hot row: POST /db/products/{PRODUCT}/decrement?strategy=STRATEGY.
 // k6 run -e BASE_URL=http://127.0.0.1:3000 -e STRATEGY=optimistic k6/db-advanced/13-transactions.js
 // STRATEGY: none | pessimistic (default) | optimistic | serializable. PRODUCT: product id 1–10
-// (default 1; every VU hits the same row). QUANTITY: units per decrement (default 1). Stock starts
-// at 1,000: once it runs out, every answer is 409 (not applied). 200 and 409 are both expected
-// answers; the custom metrics count them (decrement_ok, decrement_conflict) and the retries the
-// target reports (decrement_retries). Restore the database afterwards.
+// (default 1; every VU hits the same row). QUANTITY: units per decrement (default 1). The fixture's
+// stock of 1,000 lasts about a second at 10 VUs, after which every answer is 409: the lab raises
+// the product's stock to 10,000,000 before every run so that the measured window is decrements;
+// by hand, do the same first (`UPDATE products SET stock = 10000000 WHERE id = 1`). 200 and 409
+// are both expected answers; the custom metrics count them (decrement_ok, decrement_conflict)
+// and the retries the target reports (decrement_retries). Restore the database afterwards.
 import { check } from 'k6';
 import http from 'k6/http';
 import { Counter } from 'k6/metrics';

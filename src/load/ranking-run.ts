@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { Lab } from '../infra/lab.ts';
 import { startUpstream, type Upstream } from '../infra/upstream.ts';
 import type { TargetDefinition } from '../launcher/registry.ts';
@@ -100,7 +101,20 @@ export interface RankingRun {
   problems: string[];
   /** Target → why its comparisons are undecided (generator saturated). */
   saturated: Record<string, string>;
+  /**
+   * Target → the script's own outcome counters summed over its measured slices (e.g. scenario
+   * 13's applied, conflicting and retried decrements), when the script has any.
+   */
+  outcomes: Record<string, Record<string, number>>;
 }
+
+/** k6's own meta entries; the others named `k6.*` are the script's outcome counters. */
+const K6_OWN_META = new Set([
+  'k6.testRunDurationMs',
+  'k6.vusMax',
+  'k6.iterations',
+  'k6.droppedIterations',
+]);
 
 /** Slice settings by mode: short slices, many blocks. LAB_SLICE overrides the measured seconds. */
 export function sliceSettings(env: NodeJS.ProcessEnv = process.env): {
@@ -247,19 +261,33 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
     results: [],
     problems: [],
     saturated: {},
+    outcomes: {},
   };
   const familyAlpha = alpha / phases.length;
   const { interleave, subSlice, subRewarm, restartEvery, restartWarmup } = interleaveSettings(
     engine,
     options,
   );
+  /** Back to the seeded state, plus the scenario's own preparation. */
+  const restore = async (): Promise<void> => {
+    await lab.reset();
+    if (scenario.afterReset) {
+      const client = new pg.Client({ connectionString: lab.pg.url });
+      await client.connect();
+      try {
+        await client.query(scenario.afterReset);
+      } finally {
+        await client.end();
+      }
+    }
+  };
   const measureAll = async (sessions: readonly TargetSession[]): Promise<void> => {
     const measure = async (
       session: TargetSession,
       settings: LoadSettings,
       meta: Result['meta'],
     ): Promise<Result> => {
-      if (scenario.mutates) await lab.reset();
+      if (scenario.mutates) await restore();
       const measured = await measureSlice({
         scenario,
         session,
@@ -298,7 +326,7 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
       settings: LoadSettings,
       meta: Result['meta'],
     ): Promise<Result[]> => {
-      if (scenario.mutates) await lab.reset();
+      if (scenario.mutates) await restore();
       if (restartEvery > 0 && block > 0 && block % restartEvery === 0) {
         // All at once: start-up waits on I/O too, and the time counts against the budget.
         await Promise.all(sessions.map((session) => session.restart()));
@@ -457,7 +485,7 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
       if (!session) throw new Error(`target ${name} was not started`);
       return session;
     });
-    await lab.reset();
+    await restore();
     await measureAll(sessions);
     return run;
   }
@@ -467,7 +495,7 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
       targetEnv(lab, upstream),
       async (sessions) => {
         // Verification wrote rows: every target starts from the seeded state.
-        await lab.reset();
+        await restore();
         await measureAll(sessions);
       },
       engine === 'inprocess' ? 'inprocess' : 'external',
@@ -528,6 +556,12 @@ async function runFamily(c: FamilyContext): Promise<FamilyRun> {
     for (const r of measured) {
       const name = r.target;
       c.run.results.push(r);
+      for (const [key, value] of Object.entries(r.meta)) {
+        if (!key.startsWith('k6.') || K6_OWN_META.has(key) || typeof value !== 'number') continue;
+        const counters = c.run.outcomes[name] ?? {};
+        counters[key.slice(3)] = (counters[key.slice(3)] ?? 0) + value;
+        c.run.outcomes[name] = counters;
+      }
       c.onResult?.(r);
       const bad = unusable(r);
       if (bad) {

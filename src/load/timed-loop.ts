@@ -1,4 +1,4 @@
-import { newLatencyHistogram, summarizeMicros } from './histogram.ts';
+import { type LatencyHistogram, newLatencyHistogram, summarizeMicros } from './histogram.ts';
 import type { Result } from './result.ts';
 
 /**
@@ -20,6 +20,99 @@ export interface TimedLoopOptions {
   /** Untimed preparation before operation `i` (e.g. emptying a table for the next insert). */
   prepare?: (i: number) => Promise<void>;
   meta?: Result['meta'];
+}
+
+/** One side of a paired loop: its operation and preparation, named for its Result. */
+export interface LoopSide {
+  target: string;
+  variant?: string;
+  operation: (i: number) => Promise<void>;
+  prepare?: (i: number) => Promise<void>;
+}
+
+/**
+ * Two operations timed in one loop, alternating operation by operation (A B, B A, A B, …), one
+ * Result each. The core this runs on changes speed by 2–3× over seconds here (docs/measurement.md):
+ * alternating every operation puts both sides through the same states, so the ratio of their
+ * medians over one loop is far steadier than that of two loops run one after the other.
+ */
+export async function runPairedLoop(options: {
+  scenario: string;
+  a: LoopSide;
+  b: LoopSide;
+  operations: number;
+  warmupOperations?: number;
+  meta?: Result['meta'];
+}): Promise<{ a: Result; b: Result }> {
+  const warmup = options.warmupOperations ?? 0;
+  const startedAt = new Date().toISOString();
+  const sides = [options.a, options.b];
+  for (let i = 1; i <= warmup; i++) {
+    for (const side of i % 2 ? sides : [...sides].reverse()) {
+      await side.prepare?.(-i);
+      await side.operation(-i);
+    }
+  }
+  const histograms = [newLatencyHistogram(), newLatencyHistogram()];
+  const busy = [0, 0];
+  let failure: [number, string] | undefined;
+  for (let i = 0; i < options.operations && !failure; i++) {
+    const order = i % 2 === 0 ? [0, 1] : [1, 0];
+    for (const k of order) {
+      const side = sides[k] as LoopSide;
+      await side.prepare?.(i);
+      const began = performance.now();
+      try {
+        await side.operation(i);
+      } catch (error) {
+        failure = [
+          k,
+          `operation ${i} failed: ${error instanceof Error ? error.message : String(error)}`,
+        ];
+        break;
+      }
+      const ms = performance.now() - began;
+      busy[k] = (busy[k] ?? 0) + ms;
+      (histograms[k] as LatencyHistogram).recordValue(Math.max(1, Math.round(ms * 1000)));
+    }
+  }
+  const resultOf = (k: number): Result => {
+    const side = sides[k] as LoopSide;
+    const histogram = histograms[k] as LatencyHistogram;
+    const requests = histogram.totalCount;
+    const seconds = (busy[k] ?? 0) / 1000;
+    const failed = failure?.[0] === k ? failure[1] : undefined;
+    return {
+      engine: 'micro',
+      scenario: options.scenario,
+      target: side.target,
+      ...(side.variant ? { variant: side.variant } : {}),
+      settings: {
+        model: 'closed',
+        concurrency: 1,
+        durationSeconds: 0,
+        operations: options.operations,
+      },
+      requests,
+      throughput: seconds > 0 ? requests / seconds : 0,
+      latency: summarizeMicros(histogram),
+      errors: failed ? 1 : 0,
+      failedChecks: 0,
+      statuses: {},
+      warnings: [],
+      startedAt,
+      meta: {
+        operations: options.operations,
+        warmupOperations: warmup,
+        interleaved: 'operation by operation with the other variant',
+        ...options.meta,
+      },
+      ...(failed ? { failure: failed } : {}),
+    };
+  };
+  const out = { a: resultOf(0), b: resultOf(1) };
+  for (const h of histograms) h.destroy();
+  return out;
 }
 
 export async function runTimedLoop(options: TimedLoopOptions): Promise<Result> {

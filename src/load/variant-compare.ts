@@ -9,12 +9,12 @@ import {
   type Verdict,
 } from '../stats/index.ts';
 import { testAlpha } from './test-alpha.ts';
-import { runTimedLoop } from './timed-loop.ts';
+import { runPairedLoop } from './timed-loop.ts';
 
 /**
- * Two variants of one in-process operation (offset vs cursor, lazy vs eager…) measured in
- * interleaved rounds of timed loops, recorded in the run report, and the expected verdict
- * asserted with the statistics module: the shared body of the db-advanced suites.
+ * Two variants of one in-process operation (offset vs cursor, lazy vs eager…) measured in rounds
+ * that alternate them operation by operation, recorded in the run report, and the expected
+ * verdict asserted with the statistics module: the shared body of the db-advanced suites.
  */
 export interface VariantSide {
   /** Result target, e.g. `typeorm`. */
@@ -67,22 +67,28 @@ export async function compareVariants(options: VariantComparisonOptions): Promis
   const quick = isQuick();
   const operations = (options.operations ?? { quick: 30, full: 200 })[quick ? 'quick' : 'full'];
   const warmupOperations = (options.warmup ?? { quick: 5, full: 20 })[quick ? 'quick' : 'full'];
-  const run = (side: VariantSide) => (round: number) =>
-    runTimedLoop({
-      scenario: options.scenario,
-      target: side.target,
-      variant: side.variant,
-      operations,
-      warmupOperations,
-      operation: (i) => side.operation(Math.abs(i), round),
-      ...(side.prepare
-        ? { prepare: (i: number) => side.prepare?.(Math.abs(i), round) ?? Promise.resolve() }
-        : {}),
-      ...(options.meta ? { meta: options.meta } : {}),
-    });
+  const side = (s: VariantSide, round: number) => ({
+    target: s.target,
+    variant: s.variant,
+    operation: (i: number) => s.operation(Math.abs(i), round),
+    ...(s.prepare
+      ? { prepare: (i: number) => s.prepare?.(Math.abs(i), round) ?? Promise.resolve() }
+      : {}),
+  });
+  const noSeparateRuns = () => Promise.reject(new Error('paired rounds only'));
   const comparison = await compareInterleaved({
-    runA: run(options.a),
-    runB: run(options.b),
+    // Each round alternates the two variants operation by operation (runPairedLoop).
+    runBoth: (round) =>
+      runPairedLoop({
+        scenario: options.scenario,
+        a: side(options.a, round),
+        b: side(options.b, round),
+        operations,
+        warmupOperations,
+        ...(options.meta ? { meta: options.meta } : {}),
+      }),
+    runA: noSeparateRuns,
+    runB: noSeparateRuns,
     metric: options.metric ?? 'median',
     // The claim's share of the run's error budget (src/load/alpha.ts).
     confidence: 1 - testAlpha(),

@@ -9,7 +9,7 @@ import {
   resultLabel,
   serverLine,
 } from './groups.ts';
-import { describePair, errorLine, familyTitle, formatValue } from './ranking-text.ts';
+import { describePair, errorLine, familyTitle, formatValue, outcomeLines } from './ranking-text.ts';
 import type { ClaimStatus, Environment, RunReport, StoredComparison } from './types.ts';
 
 /**
@@ -99,6 +99,7 @@ function answerSection(report: RunReport): string[] {
       }
       out.push(`- ${inline(errorLine(family))}`, '');
     }
+    for (const line of outcomeLines(run)) out.push(`- ${inline(line)}`);
     if (run.problems.length > 0) {
       out.push(
         `- ❌ ${run.problems.length} slice${plural(run.problems.length)} left out: ${inline(run.problems.slice(0, 5).join('; '))}`,

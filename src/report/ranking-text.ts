@@ -81,3 +81,13 @@ export function formatRanking(run: AnyRanking): string {
   }
   return lines.join('\n');
 }
+
+/** `pessimistic: decrement_ok 12,345, decrement_conflict 0, decrement_retries 0` per target. */
+export function outcomeLines(run: AnyRanking): string[] {
+  return Object.entries(run.outcomes ?? {}).map(
+    ([target, counters]) =>
+      `${target} outcomes: ${Object.entries(counters)
+        .map(([name, n]) => `${name} ${n.toLocaleString('en-US')}`)
+        .join(', ')}`,
+  );
+}

@@ -34,6 +34,11 @@ export interface ScenarioDefinition {
   fixtures: FixtureName[];
   /** Whether requests write to the database (the suite restores it between runs). */
   mutates: boolean;
+  /**
+   * SQL run after every restore, before a measurement (e.g. scenario 13 raises the hot row's
+   * stock so that a run measures decrements rather than 409s once the fixture's stock is gone).
+   */
+  afterReset?: string;
   /** HTTP scenarios: the k6 script (relative to the repository root) and its `-e` variables. */
   k6?: { script: string; env?: (context: ScenarioContext) => Record<string, string> };
   /** HTTP scenarios: request `i` for the in-process engine, the same mix as the k6 script. */

@@ -37,6 +37,11 @@ export interface CompareOptions extends DecisionOptions {
   /** One measurement of side A: a `Result`, or directly the round's metric value. */
   runA: Runner<Result | number>;
   runB: Runner<Result | number>;
+  /**
+   * Both sides of a round measured together (e.g. alternating operation by operation); when
+   * given, it replaces runA and runB, and the round's order is the runner's business.
+   */
+  runBoth?: Runner<{ a: Result | number; b: Result | number }>;
   /** Metric compared; for plain-number runners it only names the value and its direction. */
   metric: Metric;
   /** Overall (family-wise) confidence level. Default 0.95. */
@@ -137,8 +142,7 @@ export async function compareInterleaved(options: CompareOptions): Promise<Compa
   const warnings: string[] = [];
   const labels = { a: options.labels?.a, b: options.labels?.b };
 
-  const measure = async (side: 'a' | 'b', round: number): Promise<number> => {
-    const out = await (side === 'a' ? options.runA : options.runB)(round);
+  const sideValue = (side: 'a' | 'b', round: number, out: Result | number): number => {
     if (typeof out === 'number') return out;
     labels[side] ??= resultLabel(out);
     const label = labels[side];
@@ -150,13 +154,19 @@ export async function compareInterleaved(options: CompareOptions): Promise<Compa
     }
     return metricValue(out, options.metric);
   };
+  const measure = async (side: 'a' | 'b', round: number): Promise<number> =>
+    sideValue(side, round, await (side === 'a' ? options.runA : options.runB)(round));
 
   let decision: Decision | undefined;
   for (let round = 0; round < maxRounds; round++) {
     const order: RoundOrder = round % 2 === 0 ? 'AB' : 'BA';
     let va: number;
     let vb: number;
-    if (order === 'AB') {
+    if (options.runBoth) {
+      const both = await options.runBoth(round);
+      va = sideValue('a', round, both.a);
+      vb = sideValue('b', round, both.b);
+    } else if (order === 'AB') {
       va = await measure('a', round);
       vb = await measure('b', round);
     } else {

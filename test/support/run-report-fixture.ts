@@ -400,6 +400,7 @@ export function fixtureRanking(): RankingData {
     families,
     problems: ['express throughput block 3: 2 errors, 0 failed checks of 30000'],
     saturated: {},
+    outcomes: {},
     resultCount: 64,
   };
 }

@@ -146,6 +146,28 @@ export function parseK6Summary(json: unknown, context: K6SummaryContext): Result
       'k6.vusMax': values('vus_max')?.max ?? null,
       'k6.iterations': values(`iterations{${MEASURE}}`)?.count ?? null,
       'k6.droppedIterations': dropped,
+      ...scriptCounters(metrics),
     },
   };
+}
+
+/** Built-in metrics; any other Counter measured in the window is the script's own outcome. */
+const BUILT_IN = /^(http_|iteration|iterations|data_|vus|checks|dropped_iterations|group_duration)/;
+
+/**
+ * The script's own counters over the measured window, e.g. scenario 13's `decrement_ok`,
+ * `decrement_conflict` and `decrement_retries`: in the Result's meta as `k6.<name>`.
+ */
+function scriptCounters(
+  metrics: Record<string, { type?: string; values: Values }>,
+): Result['meta'] {
+  const out: Result['meta'] = {};
+  const suffix = `{${MEASURE}}`;
+  for (const [name, metric] of Object.entries(metrics)) {
+    if (!name.endsWith(suffix) || metric.type !== 'counter') continue;
+    const base = name.slice(0, -suffix.length);
+    if (BUILT_IN.test(base)) continue;
+    out[`k6.${base}`] = metric.values.count ?? 0;
+  }
+  return out;
 }
