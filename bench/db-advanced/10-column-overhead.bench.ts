@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, test } from 'vitest';
 import { type DataLayer, layersFromEnv, openDataLayer } from '../../src/data/index.ts';
 import type { ColumnShape, ColumnType } from '../../src/data/types.ts';
 import { useLab } from '../../src/infra/vitest.ts';
-import { runTimedLoop } from '../../src/load/timed-loop.ts';
+import { runInterleavedLoops } from '../../src/load/timed-loop.ts';
 import { compareVariants } from '../../src/load/variant-compare.ts';
 import { noteInfra, recordResult } from '../../src/report/collector.ts';
 import { isQuick } from '../../src/scenarios/index.ts';
@@ -72,20 +72,25 @@ for (const name of layersFromEnv()) {
           (i) => layer.readType(t, offset(i, 0), SIZE),
         ]),
       ];
-      for (const [variant, read] of variants) {
-        const result = await runTimedLoop({
-          scenario: SCENARIO,
+      // Every shape and type takes its turn operation by operation: none gets a faster machine.
+      const results = await runInterleavedLoops({
+        scenario: SCENARIO,
+        sides: variants.map(([variant, read]) => ({
           target: name,
           variant,
-          operations: isQuick() ? 30 : 200,
-          warmupOperations: 5,
-          operation: async (i) => {
+          operation: async (i: number) => {
             await read(Math.abs(i));
           },
-          meta: { rows: SIZE, ...layer.settings },
-        });
+        })),
+        operations: isQuick() ? 30 : 200,
+        warmupOperations: 5,
+        meta: { rows: SIZE, ...layer.settings },
+      });
+      for (const result of results) {
         recordResult(result, { suite: SUITE });
-        console.log(`[${SCENARIO}] ${name} ${variant}: p50 ${result.latency.p50.toFixed(3)} ms`);
+        console.log(
+          `[${SCENARIO}] ${name} ${result.variant}: p50 ${result.latency.p50.toFixed(3)} ms`,
+        );
       }
     });
   });

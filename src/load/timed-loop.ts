@@ -31,34 +31,39 @@ export interface LoopSide {
 }
 
 /**
- * Two operations timed in one loop, alternating operation by operation (A B, B A, A B, …), one
- * Result each. The core this runs on changes speed by 2–3× over seconds here (docs/measurement.md):
- * alternating every operation puts both sides through the same states, so the ratio of their
- * medians over one loop is far steadier than that of two loops run one after the other.
+ * Several operations timed in one loop, taking turns operation by operation (the order rotated
+ * and reversed from one operation to the next), one Result each. The core this runs on changes
+ * speed by 2–3× over seconds here (docs/measurement.md): taking turns every operation puts every
+ * side through the same states, so the ratios of their medians over one loop are far steadier
+ * than those of loops run one after the other.
  */
-export async function runPairedLoop(options: {
+export async function runInterleavedLoops(options: {
   scenario: string;
-  a: LoopSide;
-  b: LoopSide;
+  sides: readonly LoopSide[];
   operations: number;
   warmupOperations?: number;
   meta?: Result['meta'];
-}): Promise<{ a: Result; b: Result }> {
+}): Promise<Result[]> {
+  const { sides } = options;
+  const n = sides.length;
   const warmup = options.warmupOperations ?? 0;
   const startedAt = new Date().toISOString();
-  const sides = [options.a, options.b];
+  const turn = (i: number): number[] => {
+    const order = sides.map((_, k) => (k + i) % n);
+    return i % 2 === 1 ? order.reverse() : order;
+  };
   for (let i = 1; i <= warmup; i++) {
-    for (const side of i % 2 ? sides : [...sides].reverse()) {
+    for (const k of turn(i)) {
+      const side = sides[k] as LoopSide;
       await side.prepare?.(-i);
       await side.operation(-i);
     }
   }
-  const histograms = [newLatencyHistogram(), newLatencyHistogram()];
-  const busy = [0, 0];
+  const histograms = sides.map(() => newLatencyHistogram());
+  const busy = sides.map(() => 0);
   let failure: [number, string] | undefined;
   for (let i = 0; i < options.operations && !failure; i++) {
-    const order = i % 2 === 0 ? [0, 1] : [1, 0];
-    for (const k of order) {
+    for (const k of turn(i)) {
       const side = sides[k] as LoopSide;
       await side.prepare?.(i);
       const began = performance.now();
@@ -76,8 +81,7 @@ export async function runPairedLoop(options: {
       (histograms[k] as LatencyHistogram).recordValue(Math.max(1, Math.round(ms * 1000)));
     }
   }
-  const resultOf = (k: number): Result => {
-    const side = sides[k] as LoopSide;
+  const results = sides.map((side, k): Result => {
     const histogram = histograms[k] as LatencyHistogram;
     const requests = histogram.totalCount;
     const seconds = (busy[k] ?? 0) / 1000;
@@ -104,15 +108,27 @@ export async function runPairedLoop(options: {
       meta: {
         operations: options.operations,
         warmupOperations: warmup,
-        interleaved: 'operation by operation with the other variant',
+        interleaved: `operation by operation with ${n - 1} other variant${n > 2 ? 's' : ''}`,
         ...options.meta,
       },
       ...(failed ? { failure: failed } : {}),
     };
-  };
-  const out = { a: resultOf(0), b: resultOf(1) };
+  });
   for (const h of histograms) h.destroy();
-  return out;
+  return results;
+}
+
+/** Two sides of runInterleavedLoops: A and B alternate A B, B A, A B, … */
+export async function runPairedLoop(options: {
+  scenario: string;
+  a: LoopSide;
+  b: LoopSide;
+  operations: number;
+  warmupOperations?: number;
+  meta?: Result['meta'];
+}): Promise<{ a: Result; b: Result }> {
+  const [a, b] = await runInterleavedLoops({ ...options, sides: [options.a, options.b] });
+  return { a: a as Result, b: b as Result };
 }
 
 export async function runTimedLoop(options: TimedLoopOptions): Promise<Result> {
