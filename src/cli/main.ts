@@ -5,8 +5,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { REPO_ROOT } from '../launcher/registry.ts';
 import { calibrateCommand } from './calibrate.ts';
 import { compareCommand, METRICS } from './compare.ts';
+import { interleavedCompareCommand } from './compare-interleaved.ts';
 import { formatDoctor, runDoctor } from './doctor.ts';
-import { CliError, EXIT } from './errors.ts';
+import { CliError, EXIT, usageError } from './errors.ts';
 import { formatListing, listing } from './list.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
@@ -169,10 +170,28 @@ function program(setExit: (code: number) => void): Command {
   lab
     .command('compare')
     .description(
-      'compare two runs per scenario × target with significance; exit 1 on a regression beyond the threshold',
+      'compare base and head per scenario × target with significance; exit 1 on a regression beyond the threshold. ' +
+        'With --base <checkout>: measure both in one interleaved run (the CI gate); else compare two run reports',
     )
-    .argument('<base.json>', 'the reference run (e.g. main)')
-    .argument('<head.json>', 'the run under test (e.g. a pull request)')
+    .argument('[base.json]', 'the reference run (e.g. main)')
+    .argument('[head.json]', 'the run under test (e.g. a pull request)')
+    .option(
+      '--base <checkout>',
+      'measure: the base checkout (e.g. main in ../base) against this one, interleaved, in one run',
+    )
+    .option(
+      '-s, --scenario <names>',
+      'with --base: scenarios (default every in-process one)',
+      collect,
+    )
+    .option(
+      '-t, --target <names>',
+      'with --base: targets or groups (default: the default targets)',
+      collect,
+    )
+    .option('-b, --budget <seconds>', 'with --base: seconds of blocks per row (LAB_BUDGET)')
+    .option('-q, --quick', 'with --base: quick budget (LAB_QUICK=1)')
+    .option('--reports <dir>', 'with --base: where the run report goes (default: reports/)')
     .option('--threshold <fraction>', 'smallest slowdown that is a regression: 0.05 or 5%', '0.05')
     .option('--confidence <level>', 'confidence level of the intervals', '0.95')
     .addOption(
@@ -183,7 +202,33 @@ function program(setExit: (code: number) => void): Command {
     )
     .option('--html <file>', 'also write the head run’s HTML report with the comparison')
     .option('--out <file>', 'also write the Markdown to a file')
-    .action(async (base: string, head: string, options) => {
+    .action(async (base: string | undefined, head: string | undefined, options) => {
+      if (options.base !== undefined) {
+        if (base !== undefined || head !== undefined) {
+          throw usageError('--base measures base and head itself: give no run reports with it.');
+        }
+        setExit(
+          await interleavedCompareCommand(
+            {
+              base: options.base,
+              scenario: options.scenario,
+              target: options.target,
+              threshold: options.threshold,
+              budget: options.budget,
+              quick: options.quick,
+              out: options.reports,
+              markdown: options.out,
+            },
+            { out, err },
+          ),
+        );
+        return;
+      }
+      if (base === undefined || head === undefined) {
+        throw usageError(
+          'lab compare needs <base.json> <head.json>, or --base <checkout> to measure.',
+        );
+      }
       setExit(await compareCommand(base, head, options, { out, err }));
     });
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fillPlaceholders } from './manifest.ts';
-import { REPO_ROOT, TARGETS, type TargetDefinition } from './registry.ts';
+import { TARGETS, type TargetDefinition, targetRoot } from './registry.ts';
 
 /**
  * `pnpm build:targets`: runs the build step of every target manifest that has one (NestJS: tsc;
@@ -13,8 +13,8 @@ export function buildTargets(targets: readonly TargetDefinition[]): number {
   const done = new Set<string>();
   for (const target of targets) {
     if (!target.build) continue;
-    const cwd = join(REPO_ROOT, target.folder);
-    const values = { node: process.execPath, root: REPO_ROOT.replace(/\/$/, ''), dir: cwd };
+    const cwd = join(targetRoot(target), target.folder);
+    const values = { node: process.execPath, root: targetRoot(target), dir: cwd };
     const [command, ...args] = target.build.command.map((part) =>
       fillPlaceholders(part, values, `target ${target.name} (build)`),
     );

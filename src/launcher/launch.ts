@@ -9,7 +9,7 @@ import { PortInUseError, withPortRetry } from '../infra/ports.ts';
 import { allowedCpus, pinnedCommand } from '../load/pinning.ts';
 import { waitForGroupGone } from '../load/proc-sampler.ts';
 import { fillPlaceholders, type Placeholders } from './manifest.ts';
-import { getTarget, REPO_ROOT, type TargetDefinition } from './registry.ts';
+import { getTarget, type TargetDefinition, targetRoot } from './registry.ts';
 import { announceScrapeTarget } from './scrape-discovery.ts';
 
 export interface TargetEnv {
@@ -74,11 +74,11 @@ export function startCommand(
   definition: TargetDefinition,
   where: { port: number; host: string; cpus?: string; workers?: number },
 ): StartCommand {
-  const cwd = join(REPO_ROOT, definition.folder);
+  const cwd = join(targetRoot(definition), definition.folder);
   const cpuCount = where.cpus ? parseCpuList(where.cpus)?.size : undefined;
   const values: Placeholders = {
     node: process.execPath,
-    root: REPO_ROOT.replace(/\/$/, ''),
+    root: targetRoot(definition),
     dir: cwd,
     port: String(where.port),
     host: where.host,

@@ -21,8 +21,13 @@ import {
 export interface TargetDefinition {
   name: string;
   description: string;
-  /** Repository-relative folder holding the manifest (the cwd of `start` and `build`). */
+  /** Folder holding the manifest, relative to `root` (the cwd of `start` and `build`). */
   folder: string;
+  /**
+   * The checkout the target comes from (absolute; `{root}` in its commands); default this
+   * repository. `lab compare --base <dir>` starts a base checkout's targets beside this one's.
+   */
+  root?: string;
   language: string;
   runtime: string;
   framework: string;
@@ -47,9 +52,19 @@ export interface TargetDefinition {
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const TARGETS_DIR = join(REPO_ROOT, 'src/targets');
 
+/** The checkout a target comes from (absolute, no trailing slash). */
+export function targetRoot(target: TargetDefinition): string {
+  return (target.root ?? REPO_ROOT).replace(/\/$/, '');
+}
+
 /** The registered targets of one manifest, in its data-layer order. */
-export function definitionsOf(manifest: TargetManifest, folder: string): TargetDefinition[] {
+export function definitionsOf(
+  manifest: TargetManifest,
+  folder: string,
+  root?: string,
+): TargetDefinition[] {
   return Object.entries(manifest.dataLayers).map(([layer, layerDescription], index) => ({
+    ...(root ? { root } : {}),
     name: index === 0 ? manifest.name : `${manifest.name}+${layer}`,
     description:
       index === 0 ? manifest.description : `${manifest.description}; /db on ${layerDescription}`,
@@ -72,15 +87,20 @@ export function definitionsOf(manifest: TargetManifest, folder: string): TargetD
   }));
 }
 
-/** Reads every `src/targets/<folder>/target.yaml` (folders without one are shared code). */
-export function discoverTargets(dir: string = TARGETS_DIR): TargetDefinition[] {
+/**
+ * Reads every `src/targets/<folder>/target.yaml` (folders without one are shared code). `root`:
+ * another checkout of the lab, whose targets then start from there.
+ */
+export function discoverTargets(dir: string = TARGETS_DIR, root?: string): TargetDefinition[] {
   const targets: TargetDefinition[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
     const file = join(dir, entry.name, 'target.yaml');
     if (!existsSync(file)) continue;
     const manifest = parseManifest(readFileSync(file, 'utf8'), file, entry.name);
-    targets.push(...definitionsOf(manifest, relative(REPO_ROOT, join(dir, entry.name))));
+    targets.push(
+      ...definitionsOf(manifest, relative(root ?? REPO_ROOT, join(dir, entry.name)), root),
+    );
   }
   const seen = new Set<string>();
   for (const target of targets) {
@@ -165,7 +185,9 @@ export function getTarget(name: string): TargetDefinition {
 
 /** Files the target's build must have produced that are missing (empty: ready to start). */
 export function missingBuildOutputs(target: TargetDefinition): string[] {
-  return (target.build?.produces ?? []).filter((file) => !existsSync(join(REPO_ROOT, file)));
+  return (target.build?.produces ?? []).filter(
+    (file) => !existsSync(join(targetRoot(target), file)),
+  );
 }
 
 /** The installed framework version, read locally (package.json, uv.lock, go.mod). */

@@ -62,6 +62,9 @@ export interface RankingRunOptions {
   phases?: ReadonlyArray<'throughput' | 'latency'>;
   /** Open-model rate of the latency family; default half the slowest target's throughput. */
   latencyRate?: number;
+  /** Margins of the verdicts (default 1.05 both: faster ≥ 5%, the same within ±5%). */
+  minRatio?: number;
+  equivalenceMargin?: number;
   /** Cap on blocks per family (default: what the budget allows, at most 60). */
   maxBlocks?: number;
   /** Measured seconds per slice and unmeasured warm-up per target (default `sliceSettings()`). */
@@ -468,6 +471,12 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
         alpha: familyAlpha,
         budget: Math.max(phaseBudget, 0),
         maxBlocks: options.maxBlocks,
+        margins: {
+          ...(options.minRatio !== undefined ? { minRatio: options.minRatio } : {}),
+          ...(options.equivalenceMargin !== undefined
+            ? { equivalenceMargin: options.equivalenceMargin }
+            : {}),
+        },
         blockSeconds,
         slice,
         measureBlock,
@@ -515,6 +524,7 @@ interface FamilyContext {
   alpha: number;
   budget: number;
   maxBlocks: number | undefined;
+  margins: { minRatio?: number; equivalenceMargin?: number };
   /** Seconds one block is expected to take (plans the looks; the budget stops sampling). */
   blockSeconds: number;
   slice: number;
@@ -535,6 +545,7 @@ async function runFamily(c: FamilyContext): Promise<FamilyRun> {
     metric: c.metric,
     alpha: c.alpha,
     plan: { minLooks: MIN_BLOCKS, maxLooks },
+    ...c.margins,
   });
   const boundCount = new Map<string, number>(names.map((n) => [n, 0]));
   const boundWhy = new Map<string, string>();

@@ -311,12 +311,18 @@ export function compareRuns(
   const rows: RunComparisonRow[] = [];
   const onlyInBase: string[] = [];
   const onlyInHead: string[] = [];
+  const compared = keys.filter(
+    (key) => key.base.ok.length + key.base.failed > 0 && key.head.ok.length + key.head.failed > 0,
+  ).length;
+  // Multiplicity across rows (Bonferroni): every row's interval at 1 − (1 − confidence)/rows, so
+  // the chance of any false regression among all rows stays at 1 − confidence.
+  const rowConfidence = 1 - (1 - confidence) / Math.max(1, compared);
   for (const key of keys) {
     const inBase = key.base.ok.length + key.base.failed > 0;
     const inHead = key.head.ok.length + key.head.failed > 0;
     if (!inBase) onlyInHead.push(keyLabel(key));
     else if (!inHead) onlyInBase.push(keyLabel(key));
-    else rows.push(rowFor(key, { ...options, threshold, confidence }));
+    else rows.push(rowFor(key, { ...options, threshold, confidence: rowConfidence }));
   }
   const describe = (report: RunReport, file: string | undefined) => ({
     runId: report.runId,
@@ -411,7 +417,8 @@ export function renderComparisonMarkdown(c: RunComparison): string {
   out.push(
     `${verdictText} · ${rows.length} compared row${rows.length === 1 ? '' : 's'}: ${count('faster')} faster, ${count('slower')} slower, ${count('no-difference')} no difference, ${count('inconclusive')} inconclusive`,
     '',
-    `A regression is a slowdown of more than ${pct(c.threshold)} that is significant at ${pct(confidence)}: ` +
+    `A regression is a slowdown of more than ${pct(c.threshold)} that is significant at ${pct(confidence)} per row ` +
+      `(${rows.length} rows, Bonferroni: any false regression at most ${pct(rows.length * (1 - confidence))}): ` +
       `the whole interval of the speed ratio head/base is at or below ${(1 / (1 + c.threshold)).toFixed(3)}×. ` +
       'Speed > 1× means head is faster (higher throughput or lower latency). Intervals: unpaired bootstrap ' +
       'of the ratio of the medians of the runs, widened for few runs.',
