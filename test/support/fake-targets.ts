@@ -25,7 +25,9 @@ export type Fault =
   /** Errors are sent as text/plain. */
   | 'errors-as-text'
   /** Once it has answered any error, GET /health never answers. */
-  | 'health-hangs-after-errors';
+  | 'health-hangs-after-errors'
+  /** A multipart part header that is not `Name: value` takes the server down (busboy's crash). */
+  | 'dies-on-malformed-multipart';
 
 export interface FakeTargetOptions {
   faults?: Fault[];
@@ -151,10 +153,18 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
 
   async function upload(req: IncomingMessage): Promise<{ size: number; sha256: string }> {
     const type = req.headers['content-type'] ?? '';
-    const boundary = /^multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(type)?.[1];
-    if (!boundary) throw new HttpError(415, 'unsupported_media_type', 'expected multipart');
-    // Framing overhead on top of the file itself.
-    const body = await readBody(req, uploadLimit + 64 * 1024);
+    if (!/^multipart\/form-data\s*(;|$)/i.test(type)) {
+      throw new HttpError(415, 'unsupported_media_type', 'expected multipart');
+    }
+    const boundary = /;\s*boundary="?([^";]+)"?/i.exec(type)?.[1];
+    if (!boundary) throw new HttpError(400, 'validation_failed', 'no boundary');
+    // Framing overhead on top of the file itself (and room for a 100 KiB part header).
+    const body = await readBody(req, uploadLimit + 256 * 1024);
+    const escaped = boundary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const malformedHead = new RegExp(`--${escaped}\r\n[^:\r\n]*\r\n\r\n`);
+    if (faults.has('dies-on-malformed-multipart') && malformedHead.test(body.toString('latin1'))) {
+      crash();
+    }
     const file = multipartField(body, boundary, 'file');
     if (!file) throw new HttpError(400, 'validation_failed', 'no file field');
     if (file.length > uploadLimit) throw new HttpError(413, 'payload_too_large', 'too large');
@@ -242,6 +252,12 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
     });
   });
 
+  /** Like a process dying: every connection dropped, nothing listening any more. */
+  function crash(): never {
+    void closeServer();
+    throw new Error('crashed');
+  }
+
   const closeServer = () =>
     new Promise<void>((resolve) => {
       server.close(() => resolve());
@@ -288,7 +304,10 @@ function multipartField(body: Buffer, boundary: string, name: string): Buffer | 
     const next = body.indexOf(Buffer.from(`\r\n--${boundary}`), headStart);
     if (headEnd < 0 || next < 0) return undefined;
     const head = body.subarray(headStart, headEnd).toString('latin1');
-    if (new RegExp(`name="${name}"`, 'i').test(head)) return body.subarray(headEnd + 4, next);
+    if (new RegExp(`name="${name}"`, 'i').test(head)) {
+      if (!/filename=/i.test(head)) throw new HttpError(400, 'validation_failed', 'not a file');
+      return body.subarray(headEnd + 4, next);
+    }
     at = next + 2;
   }
   return undefined;
