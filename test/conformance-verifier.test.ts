@@ -107,6 +107,7 @@ describe('verifyTarget', () => {
       'upload.wrong-boundary-400',
       'upload.missing-boundary-400',
       'upload.plain-field-400',
+      'upload.extra-part-400',
       'upload.huge-part-header',
       'upload.client-abort',
       'upload.slow-body',

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { jwtVerify } from 'jose';
 import { loadUpstreamPayload } from '../../src/contract/index.ts';
+import { allowedMethods } from '../../src/contract/routes.ts';
 
 /**
  * A minimal in-process implementation of the contract on plain node:http, users in memory. It is
@@ -129,7 +130,14 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
     }
     const { name, email, ...rest } = body as Record<string, unknown>;
     if (Object.keys(rest).length > 0) throw fail('unexpected properties');
-    if (typeof name !== 'string' || name.length < 1 || name.length > 100) throw fail('bad name');
+    if (
+      typeof name !== 'string' ||
+      name.length < 1 ||
+      name.length > 100 ||
+      name.includes('\u0000')
+    ) {
+      throw fail('bad name');
+    }
     if (typeof email !== 'string' || email.length > 254 || !EMAIL.test(email)) {
       throw fail('bad email');
     }
@@ -238,6 +246,12 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
       return sendJson(res, 200, { subject, logged: requestLog.length });
     }
     if (key === 'POST /upload') return sendJson(res, 200, await upload(req));
+    if (key === 'HEAD /health') return sendJson(res, 200, {});
+    const allowed = allowedMethods(url.pathname);
+    if (allowed) {
+      res.setHeader('allow', allowed.join(', '));
+      throw new HttpError(405, 'method_not_allowed', `${req.method} not allowed`);
+    }
     throw new HttpError(404, 'not_found', `no route ${key}`);
   }
 
@@ -294,21 +308,28 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** The content of the multipart part named `name`, or undefined. */
+/**
+ * The content of the file part named `name`, or undefined when the form has none; any other part
+ * (the contract's form has one) or `name` as a plain field is 400.
+ */
 function multipartField(body: Buffer, boundary: string, name: string): Buffer | undefined {
   const delimiter = Buffer.from(`--${boundary}`);
+  let found: Buffer | undefined;
   let at = body.indexOf(delimiter);
   while (at >= 0) {
     const headStart = at + delimiter.length + 2;
     const headEnd = body.indexOf('\r\n\r\n', headStart);
     const next = body.indexOf(Buffer.from(`\r\n--${boundary}`), headStart);
-    if (headEnd < 0 || next < 0) return undefined;
+    if (headEnd < 0 || next < 0) return found;
     const head = body.subarray(headStart, headEnd).toString('latin1');
-    if (new RegExp(`name="${name}"`, 'i').test(head)) {
+    if (/content-disposition/i.test(head)) {
+      if (found || !new RegExp(`name="${name}"`, 'i').test(head)) {
+        throw new HttpError(400, 'validation_failed', 'unexpected part');
+      }
       if (!/filename=/i.test(head)) throw new HttpError(400, 'validation_failed', 'not a file');
-      return body.subarray(headEnd + 4, next);
+      found = body.subarray(headEnd + 4, next);
     }
     at = next + 2;
   }
-  return undefined;
+  return found;
 }

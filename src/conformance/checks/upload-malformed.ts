@@ -130,6 +130,18 @@ export const uploadMalformed: Check[] = [
     },
   },
   {
+    id: 'upload.extra-part-400',
+    description: 'POST /upload with a part besides "file" (the form has one part) answers 400',
+    async run(ctx) {
+      const body = Buffer.concat([
+        part(FILE_HEADERS, FILE),
+        part('Content-Disposition: form-data; name="note"', 'extra'),
+        MULTIPART_END.subarray(2),
+      ]);
+      await expectRefused(ctx, 'an extra part', [uploadRequest(ctx, body)]);
+    },
+  },
+  {
     id: 'upload.huge-part-header',
     description:
       'POST /upload with a 100 KiB part header answers 400, or 200 with the right digest, and the target keeps serving',

@@ -14,12 +14,13 @@ export function requireMultipart(contentType: string | undefined): void {
 }
 
 /**
- * Reads a `multipart/form-data` request with busboy (streaming, nothing buffered) and hands the
- * first part named `field` to `consume`. Resolves with what `consume` returned once the whole body
- * has been parsed, or null when the form has no part of that name. Rejects with 400
- * `validation_failed` when that part is a plain field rather than a file, when the body is not
- * valid multipart (missing boundary, malformed part header, truncated form) and when the client
- * goes away mid-body; `consume`'s own errors (e.g. a 413) are passed on.
+ * Reads a `multipart/form-data` request with busboy (streaming, nothing buffered) whose only part
+ * is the file `field`, and hands that part to `consume`. Resolves with what `consume` returned
+ * once the whole body has been parsed, or null when the form has no part at all. Rejects with 400
+ * `validation_failed` (the contract's form has `additionalProperties: false`) when `field` is a
+ * plain field rather than a file, when any other part or a second `field` comes, when the body
+ * is not valid multipart (missing boundary, malformed part header, truncated form) and when the
+ * client goes away mid-body; `consume`'s own errors (e.g. a 413) are passed on.
  *
  * Why not `pipeline()` or `once(parser, 'error')`: busboy emits one 'error' per malformed part
  * header, several within one write, and anything that listens only until the first one lets the
@@ -46,7 +47,6 @@ export function readFormFile<T>(
     }
 
     let settled = false;
-    let decided = false;
     let consumed: Promise<T> | undefined;
     const fail = (error: HttpError) => {
       if (settled) return;
@@ -61,18 +61,20 @@ export function readFormFile<T>(
       fail(invalid(`malformed multipart body: ${error.message}`)),
     );
     parser.on('file', (name: string, stream: Readable) => {
-      if (name !== field || decided) {
+      if (name !== field || consumed) {
         stream.resume();
+        fail(unexpectedPart(name, field));
         return;
       }
-      decided = true;
       consumed = consume(stream);
       consumed.catch(() => {}); // settled on 'close' below, or superseded by fail()
     });
     parser.on('field', (name: string) => {
-      if (name !== field || decided) return;
-      decided = true;
-      fail(invalid(`multipart field "${field}" must be a file, not a plain form field`));
+      fail(
+        name === field
+          ? invalid(`multipart field "${field}" must be a file, not a plain form field`)
+          : unexpectedPart(name, field),
+      );
     });
     parser.on('close', () => {
       if (settled) return;
@@ -89,3 +91,7 @@ export function readFormFile<T>(
 }
 
 const invalid = (message: string) => new HttpError('validation_failed', message);
+
+/** The form has one part, `field`: any other part, or a second one, is refused. */
+export const unexpectedPart = (name: string, field: string) =>
+  invalid(`unexpected multipart part ${JSON.stringify(name)}: the form has one part, "${field}"`);

@@ -12,6 +12,12 @@ export const NAME = { minLength: 1, maxLength: 100 } as const;
 export const EMAIL_MAX_LENGTH = 254;
 /** Pragmatic email check (same as the contract's `format: email` in practice for our inputs). */
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * Strings stored in PostgreSQL text columns: it cannot hold U+0000 (the insert would fail with
+ * a server error), so the contract refuses them with 400. As a JSON-schema pattern, for Fastify.
+ */
+export const NO_NUL_PATTERN = '^[^\\u0000]*$';
+export const hasNul = (value: string): boolean => value.includes('\u0000');
 
 /** Strict decimal integer: rejects '', '1.5', '1e3', ' 7', '0x10', '-'. */
 export function parseIntegerParam(
@@ -47,10 +53,23 @@ export function parseNewUser(body: unknown): NewUser {
   if (unknown.length > 0) {
     throw new HttpError('validation_failed', `unknown properties: ${unknown.join(', ')}`);
   }
-  if (typeof name !== 'string' || name.length < NAME.minLength || name.length > NAME.maxLength) {
-    throw new HttpError('validation_failed', 'name must be a string of 1 to 100 characters');
+  if (
+    typeof name !== 'string' ||
+    name.length < NAME.minLength ||
+    name.length > NAME.maxLength ||
+    hasNul(name)
+  ) {
+    throw new HttpError(
+      'validation_failed',
+      'name must be a string of 1 to 100 characters without U+0000',
+    );
   }
-  if (typeof email !== 'string' || email.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(email)) {
+  if (
+    typeof email !== 'string' ||
+    email.length > EMAIL_MAX_LENGTH ||
+    !EMAIL_PATTERN.test(email) ||
+    hasNul(email)
+  ) {
     throw new HttpError('validation_failed', 'email must be a valid email address');
   }
   return { name, email };
