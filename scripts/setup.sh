@@ -9,11 +9,13 @@
 # Installs: Node >= 22.22 (npm package node@24) when `node` is older, pnpm 12, Debian packages
 # postgresql (fallback server binaries; the default ones come from npm), redis-server, wrk,
 # optionally prometheus (a real Prometheus for test/metrics-prometheus.test.ts), and k6 built
-# from source with Go >= 1.25.
+# from source with Go >= 1.25, uv (pinned, from PyPI) and, through it, Schemathesis from
+# src/conformance/fuzz/uv.lock for the contract fuzzing in `pnpm test`.
 set -euo pipefail
 
 K6_VERSION="${K6_VERSION:-v2.2.0}"
 PNPM_MAJOR=12
+UV_VERSION=0.13.9
 export PATH="/usr/local/bin:/usr/local/go/bin:${HOME}/go/bin:${PATH}"
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -145,5 +147,28 @@ else
   if [ "$(id -u)" -eq 0 ]; then ln -sf "$gobin/k6" /usr/local/bin/k6; fi
   say "$("$gobin/k6" version | head -n1): installed at $gobin/k6"
 fi
+
+# --- uv (Python environments) -----------------------------------------------------------------
+# One pinned uv for every Python environment of the lab (the contract fuzzer below, the Python
+# targets). Installed with the machine's Python 3.11 (python3 -m pip), run as `python3 -m uv` so
+# that no PATH entry is needed. Python itself is never downloaded: UV_PYTHON_DOWNLOADS=never.
+export UV_PYTHON_DOWNLOADS=never
+command -v python3 >/dev/null 2>&1 || fail "python3 (3.11) is required for uv and the contract fuzzer"
+if [ "$(python3 -m uv --version 2>/dev/null | cut -d' ' -f2)" = "$UV_VERSION" ]; then
+  say "uv ${UV_VERSION}: ok"
+else
+  say "installing uv ${UV_VERSION} (python3 -m pip)"
+  python3 -m pip install --quiet --disable-pip-version-check "uv==${UV_VERSION}" ||
+    fail "could not install uv==${UV_VERSION} with $(python3 --version 2>&1)'s pip"
+  say "$(python3 -m uv --version): installed"
+fi
+
+# --- Schemathesis (contract fuzzing) -----------------------------------------------------------
+# src/conformance/fuzz/: its own uv project, installed exactly as uv.lock says into its .venv
+# (uv sync is a no-op when the environment already matches the lock).
+fuzz_dir="$(cd "$(dirname "$0")/.." && pwd)/src/conformance/fuzz"
+python3 -m uv sync --quiet --frozen --project "$fuzz_dir" --python python3 ||
+  fail "uv sync --frozen failed in ${fuzz_dir} (needs Python 3.11 as python3)"
+say "$("$fuzz_dir/.venv/bin/st" --version 2>&1 | head -n1): ok (${fuzz_dir}/.venv)"
 
 say "done"
