@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { unreachableDependencies } from '../infra/dependencies.ts';
 import type { Lab } from '../infra/lab.ts';
 import { startUpstream, type Upstream } from '../infra/upstream.ts';
 import { isQuick } from '../scenarios/index.ts';
@@ -149,6 +150,11 @@ export async function runHttpScenario(options: HttpScenarioOptions): Promise<Res
     LAB_DB_POOL: '10',
     LAB_AUTH_SECRET: AUTH_SECRET,
   };
+  const deps = [
+    { name: 'PostgreSQL', url: lab.pg.url },
+    { name: 'Redis', url: lab.redis.url },
+    { name: 'the upstream stub', url: upstream.url, healthPath: '/health' },
+  ];
   const results: Result[] = [];
   const total = rounds * options.targets.length;
   const perRunSeconds = (settings.warmupSeconds ?? 0) + settings.durationSeconds;
@@ -193,8 +199,13 @@ export async function runHttpScenario(options: HttpScenarioOptions): Promise<Res
                     ...(scenario.expectStatus ? { expectStatus: scenario.expectStatus } : {}),
                   }),
             );
+            // A run with errors may be a dependency's fault: name the one that went away.
+            const down =
+              measured.errors > 0 || measured.failure ? await unreachableDependencies(deps) : [];
+            const failure = [measured.failure, ...down].filter(Boolean).join('\n');
             const result: Result = {
               ...measured,
+              ...(failure ? { failure } : {}),
               // Generator saturation, Little's law, error rates: warnings in the report.
               warnings: [...new Set([...measured.warnings, ...sanityWarnings(measured)])],
               meta: {
