@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
@@ -72,6 +72,22 @@ async function measureWithFault(
   return results[0] as Result;
 }
 
+/** /dev/shm/PostgreSQL.* files made since `since` that no process maps any more. */
+function removeOrphanedPgSharedMemory(since: number): void {
+  const mapped = new Set<string>();
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      for (const file of sharedMemoryOf(Number(pid)).files) mapped.add(file);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  for (const name of readdirSync('/dev/shm').filter((n) => n.startsWith('PostgreSQL.'))) {
+    const file = join('/dev/shm', name);
+    if (!mapped.has(file) && statSync(file).mtimeMs >= since - 1000) rmSync(file, { force: true });
+  }
+}
+
 /** Processes started by this worker whose command line mentions `text`. */
 function childrenMentioning(text: string): number[] {
   return readdirSync('/proc')
@@ -94,9 +110,9 @@ function childrenMentioning(text: string): number[] {
 
 describe('faults during a measurement', () => {
   it('PostgreSQL killed: the Result fails naming PostgreSQL, and the lab still stops', async () => {
+    const startedAt = Date.now();
     const running = await lab();
     const { postmasterPid } = await pgServerInfo(running.pg.url);
-    const shm = sharedMemoryOf(postmasterPid).files;
     try {
       const result = await measureWithFault('03-db-read', running, () => {
         process.kill(postmasterPid, 'SIGKILL');
@@ -105,8 +121,9 @@ describe('faults during a measurement', () => {
       expect(result.failure).toMatch(/PostgreSQL \(127\.0\.0\.1:\d+\) unreachable: ECONNREFUSED/);
       expect(isRunning(postmasterPid)).toBe(false);
     } finally {
-      // A SIGKILLed postmaster leaves its dynamic shared memory: the fault's, not the lab's.
-      for (const file of shm) rmSync(file, { force: true });
+      // A SIGKILLed postmaster leaves its dynamic shared memory: the fault's doing, not the lab's.
+      await Promise.all(labs.splice(0).map((stopped) => stopped.stop()));
+      removeOrphanedPgSharedMemory(startedAt);
     }
   }, 120_000);
 
