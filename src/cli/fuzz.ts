@@ -12,7 +12,7 @@ import { disposeSpec, type ProviderSpec, selectProvider } from '../infra/select-
 import { startUpstream, type Upstream } from '../infra/upstream.ts';
 import { startTarget } from '../targets/launch.ts';
 import { TARGETS } from '../targets/registry.ts';
-import { EXIT, setupError, usageError } from './errors.ts';
+import { EXIT, requireValidEnv, setupError, usageError } from './errors.ts';
 import { requireBuilt, selectTargets, splitList } from './select.ts';
 
 export interface FuzzCommandOptions {
@@ -44,6 +44,7 @@ function positiveInteger(name: string, raw: string | undefined, fallback: number
  * can be replayed with `--seed`). Exit 1 on any finding.
  */
 export async function fuzzCommand(options: FuzzCommandOptions, io: Io): Promise<number> {
+  requireValidEnv();
   const names = splitList(options.target);
   const targets = names.length > 0 ? selectTargets(names) : [...TARGETS];
   const maxExamples = positiveInteger('max-examples', options.maxExamples, 200);

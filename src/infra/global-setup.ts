@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { envProblems } from '../config/lab-env.ts';
 import { beginRun, finalizeMessage, finalizeRun } from '../report/run-report.ts';
 import { scratchRoot } from './local/process.ts';
 import { sweepStaleScratchDirs } from './local/scratch-owner.ts';
@@ -20,6 +21,12 @@ declare module 'vitest' {
  * `reports/.run-<id>/`; the teardown merges them into `reports/run-<timestamp>.{json,md}`.
  */
 export default async function setup(project: TestProject) {
+  // A wrong LAB_* value stops the run before anything starts: one line each, exit code 2.
+  const problems = envProblems();
+  if (problems.length > 0) {
+    for (const line of problems) console.error(`lab: ${line}`);
+    process.exit(2);
+  }
   // What an earlier run could not clean up (its owner is gone) goes first.
   sweepStaleScratchDirs(scratchRoot());
   const spec = await selectProvider();

@@ -57,7 +57,7 @@ export async function defineHttpSuite(scenarioId: string): Promise<void> {
   );
 }
 
-function engineFromEnv(env: NodeJS.ProcessEnv = process.env): HttpEngine {
+export function engineFromEnv(env: NodeJS.ProcessEnv = process.env): HttpEngine {
   const engine = env.LAB_ENGINE ?? 'k6';
   if (engine !== 'k6' && engine !== 'inprocess') {
     throw new Error(`LAB_ENGINE must be k6 or inprocess, got ${JSON.stringify(engine)}`);

@@ -92,3 +92,20 @@ export function configOrExit(env: NodeJS.ProcessEnv = process.env): TargetConfig
     process.exit(2);
   }
 }
+
+/**
+ * A target that cannot listen: one line and an exit code. A port in use or not allowed is bad
+ * configuration (exit 2, like any other); the line keeps the error code, which launch.ts looks
+ * for to retry on another port.
+ */
+export function exitListenFailure(target: string, port: number, error: unknown): never {
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === 'EADDRINUSE' || code === 'EACCES') {
+    process.stderr.write(
+      `${target} target: cannot listen on port ${port} (${code}): set PORT to a free port you may use\n`,
+    );
+    process.exit(2);
+  }
+  process.stderr.write(`${target} target: ${code ? `${code} ` : ''}${message}\n`);
+  process.exit(1);
+}
