@@ -156,7 +156,7 @@ async function main(): Promise<void> {
         offset: i,
       });
       const slice = (name: string): Slice => {
-        const r = block.get(name) as NonNullable<ReturnType<typeof block.get>>;
+        const r = block.sides.get(name) as NonNullable<ReturnType<typeof block.sides.get>>;
         return {
           throughput: r.tally.requests / r.tally.elapsedSeconds,
           p50: r.tally.histogram.getValueAtPercentile(50) / 1000,

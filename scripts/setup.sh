@@ -8,13 +8,15 @@
 #
 # Installs: Node >= 22.22 (npm package node@24) when `node` is older, pnpm 12, Debian packages
 # postgresql (fallback server binaries; the default ones come from npm), redis-server, wrk,
-# optionally prometheus (a real Prometheus for test/metrics-prometheus.test.ts), uv 0.13.9 and
-# the Python targets' environment (.venv from uv.lock), k6 built from source with Go >= 1.25, and
-# the Go targets' binaries (build/go/, SETUP_SKIP_GO=1 skips them).
+# optionally prometheus (a real Prometheus for test/metrics-prometheus.test.ts), uv (pinned, from
+# PyPI) with the Python targets' environment (.venv from uv.lock) and Schemathesis for the
+# contract fuzzing (src/conformance/fuzz/uv.lock), k6 built from source with Go >= 1.25, and the
+# Go targets' binaries (build/go/, SETUP_SKIP_GO=1 skips them).
 set -euo pipefail
 
 K6_VERSION="${K6_VERSION:-v2.2.0}"
 PNPM_MAJOR=12
+UV_VERSION=0.13.9
 export PATH="/usr/local/bin:/usr/local/go/bin:${HOME}/go/bin:${PATH}"
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -123,11 +125,18 @@ else
 fi
 
 # --- uv (Python environments) -----------------------------------------------------------------
-if [ "$(python3 -m pip show uv 2>/dev/null | sed -n 's/^Version: //p')" = 0.13.9 ]; then
-  say "uv 0.13.9: ok"
+# One pinned uv for every Python environment of the lab (the Python targets, the contract fuzzer),
+# installed with the machine's Python 3.11 and run as `python3 -m uv`, so no PATH entry is needed.
+# Python itself is never downloaded: UV_PYTHON_DOWNLOADS=never.
+export UV_PYTHON_DOWNLOADS=never
+command -v python3 >/dev/null 2>&1 || fail "python3 (3.11) is required for uv, the Python targets and the contract fuzzer"
+if [ "$(python3 -m uv --version 2>/dev/null | cut -d' ' -f2)" = "$UV_VERSION" ]; then
+  say "uv ${UV_VERSION}: ok"
 else
-  python3 -m pip install --quiet --root-user-action=ignore --disable-pip-version-check uv==0.13.9
-  say "uv 0.13.9: installed"
+  say "installing uv ${UV_VERSION} (python3 -m pip)"
+  python3 -m pip install --quiet --root-user-action=ignore --disable-pip-version-check "uv==${UV_VERSION}" ||
+    fail "could not install uv==${UV_VERSION} with $(python3 --version 2>&1)'s pip"
+  say "$(python3 -m uv --version): installed"
 fi
 
 # --- Python targets ---------------------------------------------------------------------------
@@ -212,5 +221,13 @@ else
     say "Go targets: built in build/go"
   fi
 fi
+
+# --- Schemathesis (contract fuzzing) -----------------------------------------------------------
+# src/conformance/fuzz/: its own uv project, installed exactly as uv.lock says into its .venv
+# (uv sync is a no-op when the environment already matches the lock).
+fuzz_dir="$(cd "$(dirname "$0")/.." && pwd)/src/conformance/fuzz"
+python3 -m uv sync --quiet --frozen --project "$fuzz_dir" --python python3 ||
+  fail "uv sync --frozen failed in ${fuzz_dir} (needs Python 3.11 as python3)"
+say "$("$fuzz_dir/.venv/bin/st" --version 2>&1 | head -n1): ok (${fuzz_dir}/.venv)"
 
 say "done"

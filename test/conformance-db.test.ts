@@ -75,6 +75,7 @@ describe('db conformance checks', () => {
     const report = await verify({ bulkInsertStrategies: ['individual', 'orm-batch'] });
     expect(failedIds(report)).toEqual([
       'db.bulk.insert.copy',
+      'db.bulk.insert.duplicate-sku-409',
       'db.bulk.insert.multi-values',
       'db.bulk.insert.unnest',
     ]);
@@ -102,9 +103,8 @@ describe('db conformance checks', () => {
     [
       'cursor-error-as-validation',
       [
-        'db.cursor.invalid-garbage',
+        'db.cursor.invalid-base64url-junk',
         'db.cursor.invalid-negative-id',
-        'db.cursor.invalid-not-base64url',
         'db.cursor.invalid-wrong-shape',
       ],
       /expected error\.code "invalid_cursor", received "validation_failed"/,

@@ -88,9 +88,32 @@ describe('verifyTarget', () => {
     expect(report.passed.length + report.failed.length).toBe(CHECKS.length);
   });
 
+  it('refuses a target whose multipart parser takes it down on malformed part headers', async () => {
+    const report = await verifyFake('dies-on-malformed-multipart');
+    expect(report.ok).toBe(false);
+    expect(report.passed.map((check) => check.id)).toContain('upload.ok');
+    expect(failure(report, 'upload.malformed-part-headers-400').detail).toMatch(
+      /expected GET \/health to answer after malformed part headers \(answered by a closed connection\), received none: .*ECONNREFUSED/,
+    );
+    expect(failure(report, 'robustness.health-after-bad-input').detail).toMatch(/ECONNREFUSED/);
+  });
+
   it('reports a hanging /health as a timed-out request', async () => {
     const report = await verifyFake('health-hangs-after-errors', 500);
-    expect(report.failed.map((check) => check.id)).toEqual(['robustness.health-after-bad-input']);
+    // Every check that asks for /health after bad input fails, and nothing else.
+    expect(report.failed.map((check) => check.id)).toEqual([
+      'upload.malformed-part-headers-400',
+      'upload.truncated-form-400',
+      'upload.wrong-boundary-400',
+      'upload.missing-boundary-400',
+      'upload.plain-field-400',
+      'upload.extra-part-400',
+      'upload.huge-part-header',
+      'upload.client-abort',
+      'upload.slow-body',
+      'http.huge-request-head',
+      'robustness.health-after-bad-input',
+    ]);
     expect(failure(report, 'robustness.health-after-bad-input').detail).toMatch(
       /expected a response, received none: GET \/health: .*(timeout|aborted)/i,
     );

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ChildReport } from './support/lab-child.ts';
@@ -134,4 +135,92 @@ describe('cleanup after a suite process dies', () => {
       await abandon(running, root);
     }
   });
+});
+
+/**
+ * The same for a whole vitest run (test/fixtures/killed-run: the project's global setup, which
+ * makes the template cluster, and one file holding a lab): after SIGKILL of the vitest main
+ * process, or of the worker running the file, nothing of the run is left, neither in the scratch
+ * root (LAB_TMPDIR, normally /dev/shm) nor in the OS temp dir (TMPDIR).
+ */
+const VITEST = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
+const KILLED_RUN_CONFIG = fileURLToPath(
+  new URL('./fixtures/killed-run/vitest.config.ts', import.meta.url),
+);
+
+/** Pids of processes whose command line mentions `path` (servers get their dirs as arguments). */
+function processesUsing(path: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(path) && isRunning(pid);
+      } catch {
+        return false;
+      }
+    });
+}
+
+const labEntries = (dir: string) => readdirSync(dir).filter((name) => name.startsWith('lab-'));
+
+describe('cleanup after a vitest run is killed', () => {
+  it.each(['the vitest main process', 'the worker running the file'] as const)(
+    'SIGKILL to %s: no server, no lab-* dir in the scratch root or the temp dir',
+    async (victim) => {
+      const root = privateScratchRoot('killed-run');
+      const temp = mkdtempSync(join(tmpdir(), 'killed-run-tmp-'));
+      const ready = join(temp, 'ready');
+      const run = spawn(process.execPath, [VITEST, 'run', '--config', KILLED_RUN_CONFIG], {
+        env: {
+          ...process.env,
+          CI: '',
+          LAB_INFRA: 'local',
+          LAB_TMPDIR: root,
+          TMPDIR: temp,
+          LAB_TEST_READY_FILE: ready,
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+        detached: true,
+      });
+      let stderr = '';
+      run.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const exited = once(run, 'exit');
+      try {
+        const started = await eventually(() => existsSync(ready), 90_000);
+        expect(started, `the run never held a lab:\n${stderr}`).toBe(true);
+        const worker = Number(readFileSync(ready, 'utf8'));
+        // Mid-run: a template cluster and the file's own servers and dirs.
+        expect(labEntries(root).filter((name) => name.startsWith('lab-pg-template-'))).toHaveLength(
+          1,
+        );
+        expect(labEntries(root).length).toBeGreaterThan(1);
+        expect(processesUsing(root).length).toBeGreaterThan(0);
+
+        process.kill(
+          victim === 'the vitest main process' ? (run.pid as number) : worker,
+          'SIGKILL',
+        );
+        await exited;
+
+        const clean = () => processesUsing(root).length === 0 && labEntries(root).length === 0;
+        await eventually(clean, CLEANUP_WITHIN_MS);
+        expect(processesUsing(root)).toEqual([]);
+        expect(labEntries(root)).toEqual([]);
+        expect(labEntries(temp)).toEqual([]);
+      } finally {
+        try {
+          process.kill(-(run.pid as number), 'SIGKILL');
+        } catch {
+          // gone
+        }
+        await eventually(() => processesUsing(root).length === 0, 10_000);
+        rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+        rmSync(temp, { recursive: true, force: true, maxRetries: 3 });
+      }
+    },
+    120_000,
+  );
 });

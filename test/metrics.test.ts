@@ -97,7 +97,7 @@ async function exercise(url: string): Promise<void> {
     }),
   ).toBe(200);
   expect(await get('/no-such-route/12345')).toBe(404);
-  expect(await get('/users', { method: 'DELETE' })).toBe(404);
+  expect(await get('/users', { method: 'DELETE' })).toBe(405);
 }
 
 // The framework targets: the ORM variants (fastify+typeorm, …) share their metrics code.
@@ -137,7 +137,7 @@ describe.each(defaultTargetNames())('target %s', (name) => {
       expect(count('POST', '/echo', 200)).toBe(1);
       expect(count('GET', '/health', 200)).toBeGreaterThanOrEqual(1); // the launcher's polls
       expect(count('GET', 'unmatched', 404)).toBe(1);
-      expect(count('DELETE', 'unmatched', 404)).toBe(1);
+      expect(count('DELETE', 'unmatched', 405)).toBe(1);
 
       // Route templates only: no raw ids or query strings, and scrapes are not counted.
       const routes = new Set(all.map((series) => series.labels.route));

@@ -372,10 +372,11 @@ describe('bad input', () => {
       code: 'invalid_cursor',
     },
     {
+      // Not base64url: not a Cursor at all (the contract's pattern), so validation fails first.
       what: 'cursor symbols',
       path: '/db/users/cursor?cursor=%21%21',
       status: 400,
-      code: 'invalid_cursor',
+      code: 'validation_failed',
     },
     {
       what: 'cursor with a negative id',
@@ -520,7 +521,12 @@ describe('bad input', () => {
       status: 415,
       code: 'unsupported_media_type',
     },
-    { what: 'GET on a POST route', path: '/db/bulk/insert', status: 404, code: 'not_found' },
+    {
+      what: 'GET on a POST route',
+      path: '/db/bulk/insert',
+      status: 405,
+      code: 'method_not_allowed',
+    },
   ];
 
   it('answers the documented 4xx in the error shape, and the target stays healthy', async () => {

@@ -1,4 +1,5 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
+import { writeFileAtomic } from '../report/atomic-file.ts';
 import { compareRuns, renderComparisonMarkdown } from '../report/compare.ts';
 import type { MetricName } from '../stats/metric.ts';
 import { EXIT, usageError } from './errors.ts';
@@ -64,7 +65,7 @@ export async function compareCommand(
   const markdown = renderComparisonMarkdown(comparison);
   io.out(markdown);
   if (options.out) {
-    writeFileSync(options.out, markdown);
+    writeFileAtomic(options.out, markdown);
     io.err(`Markdown: ${options.out}`);
   }
   const summary = env.GITHUB_STEP_SUMMARY?.trim();

@@ -1,3 +1,5 @@
+import { envProblems } from '../config/lab-env.ts';
+
 /**
  * Exit codes of `pnpm lab`:
  *   0  success (compare: no regression; doctor: everything required is present)
@@ -24,3 +26,9 @@ export const usageError = (message: string): CliError => new CliError(message, E
 
 /** Something required is missing on this machine: exit 1. */
 export const setupError = (message: string): CliError => new CliError(message, EXIT.failed);
+
+/** A wrong LAB_* value in the environment: exit 2, one line per bad variable (config/lab-env.ts). */
+export function requireValidEnv(env: NodeJS.ProcessEnv = process.env): void {
+  const problems = envProblems(env);
+  if (problems.length > 0) throw usageError(problems.join('\nlab: '));
+}

@@ -1,5 +1,6 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../report/atomic-file.ts';
 import type { RunComparison } from '../report/compare-types.ts';
 import type { RunReport } from '../report/types.ts';
 
@@ -36,6 +37,6 @@ export async function writeHtml(
   const render = await loadRenderHtml();
   if (typeof render !== 'function') return { written: false, reason: render.unavailable };
   const html = await render(report, comparison ? { comparison } : {});
-  writeFileSync(file, html);
+  writeFileAtomic(file, html);
   return { written: true };
 }

@@ -8,6 +8,7 @@ import { compareCommand, METRICS } from './compare.ts';
 import { interleavedCompareCommand } from './compare-interleaved.ts';
 import { formatDoctor, runDoctor } from './doctor.ts';
 import { CliError, EXIT, usageError } from './errors.ts';
+import { fuzzCommand } from './fuzz.ts';
 import { formatListing, listing } from './list.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
@@ -19,6 +20,7 @@ import { runCommand } from './run.ts';
  *   list                    scenarios, targets, data layers and variants
  *   run                     measure a scenario × target selection, writing the usual reports
  *   report <results.json>   rebuild the Markdown and HTML of a run
+ *   fuzz                    exploratory contract fuzzing of the targets (Schemathesis)
  *   compare <base> <head>   deltas with significance; exit 1 on a regression (CI gate)
  *
  * Exit codes: 0 ok, 1 regression / missing requirement / failed measurement, 2 wrong arguments
@@ -57,8 +59,8 @@ function program(setExit: (code: number) => void): Command {
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok; 1 regression (compare), missing requirement (doctor, run) or failed\n' +
-        'measurement (run); 2 wrong arguments or unreadable results file.',
+      '\nExit codes: 0 ok; 1 regression (compare), missing requirement (doctor, run, fuzz), failed\n' +
+        'measurement (run) or findings (fuzz); 2 wrong arguments or unreadable results file.',
     );
 
   lab
@@ -165,6 +167,24 @@ function program(setExit: (code: number) => void): Command {
     .option('-o, --out <dir>', 'write into this directory (default: next to the JSON)')
     .action(async (file: string, options: { out?: string }) => {
       setExit(await reportCommand(file, options, { out, err }));
+    });
+
+  lab
+    .command('fuzz')
+    .description(
+      'exploratory contract fuzzing (Schemathesis): every target, or --target, from the seeded database; exit 1 on findings',
+    )
+    .option(
+      '-t, --target <names>',
+      'targets, comma-separated (default: every registered one)',
+      collect,
+    )
+    .option('-n, --max-examples <n>', 'test cases per operation and phase', '200')
+    .option('--seed <n>', 'replay a run (default: a random seed, printed)')
+    .option('--deterministic', 'derandomized generation, as `pnpm test` runs it')
+    .option('--no-stateful', 'skip the stateful phase (sequences of calls)')
+    .action(async (options) => {
+      setExit(await fuzzCommand(options, { out, err }));
     });
 
   lab

@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../report/atomic-file.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { EXIT } from './errors.ts';
 import { writeHtml } from './html.ts';
@@ -23,7 +24,7 @@ export async function reportCommand(
   mkdirSync(dir, { recursive: true });
   const base = join(dir, basename(file).replace(/\.json$/i, ''));
   const markdown = `${base}.md`;
-  writeFileSync(markdown, renderMarkdown(report));
+  writeFileAtomic(markdown, renderMarkdown(report));
   io.out(`Markdown: ${markdown}`);
   const html = `${base}.html`;
   try {

@@ -18,7 +18,7 @@ import {
   type RunHandle,
 } from '../report/run-report.ts';
 import type { ScenarioDefinition } from '../scenarios/index.ts';
-import { EXIT, setupError, usageError } from './errors.ts';
+import { EXIT, requireValidEnv, setupError, usageError } from './errors.ts';
 import { writeHtml } from './html.ts';
 import { clock, Progress } from './progress.ts';
 import { requireBuilt, selectScenarios, selectTargets, splitList } from './select.ts';
@@ -103,6 +103,7 @@ function describeResultProblem(r: Result): string | undefined {
 
 export async function runCommand(options: RunCommandOptions, io: RunIo): Promise<number> {
   const env = io.env ?? process.env;
+  requireValidEnv(env);
   const engineName = options.engine ?? env.LAB_ENGINE ?? 'inprocess';
   if (engineName !== 'k6' && engineName !== 'inprocess') {
     throw usageError(`--engine must be k6 or inprocess, got ${JSON.stringify(engineName)}.`);

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'invalid_cursor'
   | 'unauthorized'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 
 export interface HttpResponse {
@@ -61,7 +62,50 @@ export class TargetClient {
     req: Omit<HttpRequest, 'body'> & { contentLength: number; chunks: Iterable<Buffer> },
   ): Promise<HttpResponse> {
     const url = new URL(this.baseUrl);
-    if (url.protocol !== 'http:') throw new Error('streaming requests support http:// only');
+    const head = [
+      `${req.method} ${req.path} HTTP/1.1`,
+      `Host: ${url.host}`,
+      'Connection: close',
+      `Content-Length: ${req.contentLength}`,
+      ...Object.entries(req.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
+      '',
+      '',
+    ].join('\r\n');
+    const response = await this.#exchange(
+      `${req.method} ${req.path}`,
+      [[Buffer.from(head)], req.chunks],
+      {},
+    );
+    if (!response) {
+      throw new RequestFailedError(
+        `${req.method} ${req.path}: connection closed before a complete response`,
+      );
+    }
+    return response;
+  }
+
+  /**
+   * Writes `request` (a whole HTTP/1.1 message, head included, as the bytes to send) over a new
+   * connection, each chunk as its own write, `gapMs` apart, and returns the response, or
+   * undefined when the target closed the connection without one. With `reset`, the client goes
+   * away after writing (TCP reset) and nothing is awaited. For the bad input a regular client
+   * cannot send: malformed framing, bodies shorter than announced, aborted uploads.
+   */
+  async sendRaw(
+    what: string,
+    request: readonly Buffer[],
+    options: { gapMs?: number; reset?: boolean } = {},
+  ): Promise<HttpResponse | undefined> {
+    return this.#exchange(what, [request], options);
+  }
+
+  async #exchange(
+    what: string,
+    sources: Iterable<Iterable<Buffer>>,
+    { gapMs = 0, reset = false }: { gapMs?: number; reset?: boolean },
+  ): Promise<HttpResponse | undefined> {
+    const url = new URL(this.baseUrl);
+    if (url.protocol !== 'http:') throw new Error('raw requests support http:// only');
     const socket = connect(Number(url.port || 80), url.hostname);
     socket.setNoDelay(true);
     const parser = new ResponseParser();
@@ -70,46 +114,39 @@ export class TargetClient {
       this.timeoutMs,
     );
     try {
-      const response = new Promise<HttpResponse>((resolve, reject) => {
+      const response = new Promise<HttpResponse | undefined>((resolve, reject) => {
         socket.on('data', (chunk: Buffer) => {
           const parsed = parser.push(chunk);
           if (parsed) resolve(parsed);
         });
-        socket.on('end', () => {
+        socket.on('end', () => resolve(parser.end()));
+        socket.on('error', (error: NodeJS.ErrnoException) => {
           const parsed = parser.end();
-          if (parsed) resolve(parsed);
-          else reject(new Error('connection closed before a complete response'));
-        });
-        socket.on('error', (error) => {
-          const parsed = parser.end();
-          if (parsed) resolve(parsed);
+          // A reset or broken pipe is the target closing on us; a timeout is a failure.
+          if (parsed || error.code === 'ECONNRESET' || error.code === 'EPIPE') resolve(parsed);
           else reject(error);
         });
-        socket.on('close', () => reject(new Error('connection closed before a complete response')));
+        socket.on('close', () => resolve(parser.end()));
       });
       let answered = false;
-      void response.then(
-        () => {
-          answered = true;
-        },
-        () => {
-          answered = true;
-        },
-      );
-      const head = [
-        `${req.method} ${req.path} HTTP/1.1`,
-        `Host: ${url.host}`,
-        'Connection: close',
-        `Content-Length: ${req.contentLength}`,
-        ...Object.entries(req.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
-        '',
-        '',
-      ].join('\r\n');
-      await writeAll(socket, [Buffer.from(head)], () => answered);
-      await writeAll(socket, req.chunks, () => answered);
+      const settle = () => {
+        answered = true;
+      };
+      void response.then(settle, settle);
+      for (const chunks of sources) {
+        for (const chunk of chunks) {
+          if (answered || socket.destroyed) break;
+          await writeAll(socket, [chunk], () => answered);
+          if (gapMs > 0) await sleep(gapMs);
+        }
+      }
+      if (reset) {
+        socket.resetAndDestroy();
+        return undefined;
+      }
       return await response;
     } catch (error) {
-      throw new RequestFailedError(`${req.method} ${req.path}: ${describeNetworkError(error)}`);
+      throw new RequestFailedError(`${what}: ${describeNetworkError(error)}`);
     } finally {
       clearTimeout(timer);
       socket.destroy();

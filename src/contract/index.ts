@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
@@ -6,11 +7,21 @@ import { parse } from 'yaml';
  * The HTTP contract every target implements (docs/contract.md in prose). The YAML is the source
  * of truth; the JSON files next to it are the fixed payloads the harness sends and serves.
  */
-export const contractPath = fileURLToPath(new URL('./openapi.yaml', import.meta.url));
-export const echoPayloadPath = fileURLToPath(new URL('./echo-payload.json', import.meta.url));
-export const upstreamPayloadPath = fileURLToPath(
-  new URL('./upstream-payload.json', import.meta.url),
-);
+export const contractPath = contractFile('openapi.yaml');
+export const echoPayloadPath = contractFile('echo-payload.json');
+export const upstreamPayloadPath = contractFile('upstream-payload.json');
+
+/**
+ * A file of src/contract/. This module also runs as tsc output of the NestJS targets
+ * (build/nestjs/contract/, which holds no YAML or JSON): that copy reads the files from src/.
+ */
+function contractFile(name: string): string {
+  const here = fileURLToPath(new URL(`./${name}`, import.meta.url));
+  return here.replace(
+    `${sep}build${sep}nestjs${sep}contract${sep}`,
+    `${sep}src${sep}contract${sep}`,
+  );
+}
 
 export type JsonSchema = Record<string, unknown>;
 

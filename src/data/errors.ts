@@ -38,6 +38,14 @@ export function checkNonNegative(name: string, value: number): void {
 }
 
 /**
+ * What a cursor looks like (the contract's `Cursor`): base64url, no padding. Produced ones are 40
+ * to 64 characters; the bounds leave room without letting junk through to the decoder.
+ */
+export const CURSOR_LENGTH = { min: 8, max: 128 } as const;
+export const CURSOR_PATTERN = `^[A-Za-z0-9_-]{${CURSOR_LENGTH.min},${CURSOR_LENGTH.max}}$`;
+const CURSOR = new RegExp(CURSOR_PATTERN);
+
+/**
  * The opaque cursor of `cursorPage`, the same in every layer: base64url of the JSON array
  * `[createdAtIso, id]` of the last row of a page. Timestamps have millisecond precision, like
  * JavaScript's Date: exact for the fixture (whole seconds); rows written with sub-millisecond
@@ -49,7 +57,7 @@ export function encodeCursor(createdAt: string, id: number): string {
 
 export function decodeCursor(cursor: string): { createdAt: string; id: number } {
   const invalid = () => new DataInputError('invalid_cursor', 'invalid cursor');
-  if (typeof cursor !== 'string' || !/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw invalid();
+  if (typeof cursor !== 'string' || !CURSOR.test(cursor)) throw invalid();
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

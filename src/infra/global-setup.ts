@@ -1,5 +1,8 @@
 import type { TestProject } from 'vitest/node';
+import { envProblems } from '../config/lab-env.ts';
 import { beginRun, finalizeMessage, finalizeRun } from '../report/run-report.ts';
+import { scratchRoot } from './local/process.ts';
+import { sweepStaleScratchDirs } from './local/scratch-owner.ts';
 import { disposeSpec, type ProviderSpec, selectProvider } from './select-provider.ts';
 
 declare module 'vitest' {
@@ -9,7 +12,8 @@ declare module 'vitest' {
 }
 
 /**
- * vitest globalSetup: decide the provider once per run (a container-runtime probe or an initdb
+ * vitest globalSetup: remove scratch dirs of runs that died (scratch-owner.ts), then decide the
+ * provider once per run (a container-runtime probe or an initdb
  * costs up to seconds) and hand the decision to every worker.
  *
  * In bench mode (`vitest bench`) it also opens a report run: LAB_RUN_ID is set here, before the
@@ -17,6 +21,14 @@ declare module 'vitest' {
  * `reports/.run-<id>/`; the teardown merges them into `reports/run-<timestamp>.{json,md}`.
  */
 export default async function setup(project: TestProject) {
+  // A wrong LAB_* value stops the run before anything starts: one line each, exit code 2.
+  const problems = envProblems();
+  if (problems.length > 0) {
+    for (const line of problems) console.error(`lab: ${line}`);
+    process.exit(2);
+  }
+  // What an earlier run could not clean up (its owner is gone) goes first.
+  sweepStaleScratchDirs(scratchRoot());
   const spec = await selectProvider();
   project.provide('labProvider', spec);
   const run = project.config.benchmark?.enabled

@@ -38,6 +38,10 @@ export interface Lab {
 
 let runSpec: Promise<ProviderSpec> | undefined;
 
+const serverAddress = (url: string) => new URL(url).host;
+const reason = (settled: PromiseRejectedResult) =>
+  (settled.reason as Error)?.message ?? String(settled.reason);
+
 /** One provider decision per process when nobody passed one in. */
 function defaultSpec(): Promise<ProviderSpec> {
   runSpec ??= selectProvider();
@@ -98,7 +102,25 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       seedReport,
       timings: { serversMs, seedMs, snapshotMs },
       async reset() {
-        await Promise.all([pgInstance.restore('seeded'), redis.restore('seeded')]);
+        // Both sides are tried; an error names the server that failed (one that died mid-suite
+        // reads as such, not as a bare socket error).
+        const [pgRestore, redisRestore] = await Promise.allSettled([
+          pgInstance.restore('seeded'),
+          redis.restore('seeded'),
+        ]);
+        const failures = [
+          ...(pgRestore.status === 'rejected'
+            ? [`PostgreSQL (${serverAddress(pgInstance.url)}): ${reason(pgRestore)}`]
+            : []),
+          ...(redisRestore.status === 'rejected'
+            ? [`Redis (${serverAddress(redis.url)}): ${reason(redisRestore)}`]
+            : []),
+        ];
+        if (failures.length > 0) {
+          throw new Error(`lab.reset() failed: ${failures.join('; ')}`, {
+            cause: [pgRestore, redisRestore].find((r) => r.status === 'rejected'),
+          });
+        }
       },
       async stop() {
         await Promise.all([pgInstance.stop(), redis.stop()]);

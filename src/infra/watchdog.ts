@@ -80,8 +80,19 @@ async function cleanUp(): Promise<void> {
   await waitGone(signalled, 2000);
   for (const pid of pids) killGroup(pid);
   await waitGone(pids, 3000);
-  for (const { dir } of resources) {
-    if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  // Every dir gets its own attempts: one that fails (a file still being written by a dying
+  // server) must not leave the others behind.
+  const dirs = resources.flatMap((r) => (r.dir ? [r.dir] : []));
+  for (let attempt = 0; attempt < 5 && dirs.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    for (const dir of [...dirs]) {
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+        dirs.splice(dirs.indexOf(dir), 1);
+      } catch {
+        // next attempt
+      }
+    }
   }
 }
 

@@ -52,6 +52,7 @@ export async function defineHttpSuite(scenarioId: string): Promise<void> {
     noteInfra(lab, { suite });
   });
   const budget = budgetSeconds();
+  const { phases, latencyRate } = familiesFromEnv();
   test(
     title,
     async () => {
@@ -62,6 +63,8 @@ export async function defineHttpSuite(scenarioId: string): Promise<void> {
         engine,
         alpha: testAlpha(),
         budgetSeconds: budget,
+        phases,
+        ...(latencyRate !== undefined ? { latencyRate } : {}),
         onResult: (result) => recordResult(result, { suite }),
       });
       recordRanking(run, { suite });
@@ -73,7 +76,35 @@ export async function defineHttpSuite(scenarioId: string): Promise<void> {
   );
 }
 
-function engineFromEnv(env: NodeJS.ProcessEnv = process.env): HttpEngine {
+/**
+ * Which rankings a suite makes: `LAB_MODEL=closed` throughput only, `open` median latency only
+ * (at `LAB_RATE` requests/s each, default half the slowest target's throughput), unset both.
+ */
+export function familiesFromEnv(env: NodeJS.ProcessEnv = process.env): {
+  phases: Array<'throughput' | 'latency'>;
+  latencyRate: number | undefined;
+} {
+  const model = env.LAB_MODEL;
+  if (model !== undefined && model !== 'closed' && model !== 'open') {
+    throw new Error(`LAB_MODEL must be closed or open, got ${JSON.stringify(model)}`);
+  }
+  let latencyRate: number | undefined;
+  if (env.LAB_RATE !== undefined) {
+    latencyRate = Number(env.LAB_RATE);
+    if (!(latencyRate > 0)) {
+      throw new Error(`LAB_RATE must be > 0 requests/s, got ${JSON.stringify(env.LAB_RATE)}`);
+    }
+  }
+  const phases: Array<'throughput' | 'latency'> =
+    model === 'closed'
+      ? ['throughput']
+      : model === 'open'
+        ? ['latency']
+        : ['throughput', 'latency'];
+  return { phases, latencyRate };
+}
+
+export function engineFromEnv(env: NodeJS.ProcessEnv = process.env): HttpEngine {
   const engine = env.LAB_ENGINE ?? 'inprocess';
   if (engine !== 'k6' && engine !== 'inprocess') {
     throw new Error(`LAB_ENGINE must be k6 or inprocess, got ${JSON.stringify(engine)}`);

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { unreachableDependencies } from '../infra/dependencies.ts';
 import type { Lab } from '../infra/lab.ts';
 import { startUpstream, type Upstream } from '../infra/upstream.ts';
 import type { TargetDefinition } from '../launcher/registry.ts';
@@ -376,7 +377,7 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
       }
       return sessions.map((session, index) => {
         const name = session.target.definition.name;
-        const side = measured.get(name) as InterleavedSideResult;
+        const side = measured.sides.get(name) as InterleavedSideResult;
         const alive = processRunning(session.target.pid);
         const rss = alive ? groupRssMiB(session.target.pid) : 0;
         const cpuPercent = side.tally.elapsedSeconds
@@ -480,11 +481,18 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
         blockSeconds,
         slice,
         measureBlock,
+        deadDependencies: () =>
+          unreachableDependencies([
+            { name: 'PostgreSQL', url: lab.pg.url },
+            { name: 'Redis', url: lab.redis.url },
+            { name: 'the upstream stub', url: upstream.url, healthPath: '/health' },
+          ]),
         run,
         log: (line) => log(`[${tag}] ${line}`),
         onResult: options.onResult,
       });
       run.families.push(family);
+      if (family.stoppedBy === 'failed') break;
     }
   };
   if (options.started) {
@@ -529,6 +537,8 @@ interface FamilyContext {
   blockSeconds: number;
   slice: number;
   measureBlock: (block: number, settings: LoadSettings, meta: Result['meta']) => Promise<Result[]>;
+  /** Lines naming the servers (PostgreSQL, Redis, the upstream stub) that stopped answering. */
+  deadDependencies: () => Promise<string[]>;
   run: RankingRun;
   log: (line: string) => void;
   onResult: ((result: Result) => void) | undefined;
@@ -564,7 +574,16 @@ async function runFamily(c: FamilyContext): Promise<FamilyRun> {
       block,
       round: block,
     });
-    for (const r of measured) {
+    // Slices with errors may be a dependency's fault: name the one that went away.
+    const down = measured.some((r) => r.failure || r.errors > 0) ? await c.deadDependencies() : [];
+    for (const measuredResult of measured) {
+      const failure = [
+        measuredResult.failure,
+        ...(measuredResult.errors > 0 || measuredResult.failure ? down : []),
+      ]
+        .filter(Boolean)
+        .join('\n');
+      const r: Result = failure ? { ...measuredResult, failure } : measuredResult;
       const name = r.target;
       c.run.results.push(r);
       for (const [key, value] of Object.entries(r.meta)) {
@@ -590,6 +609,13 @@ async function runFamily(c: FamilyContext): Promise<FamilyRun> {
       values[name] = c.metric === 'throughput' ? r.throughput : r.latency.p50;
     }
     family.addBlock(values);
+    if (down.length > 0) {
+      // A server the targets need is gone: more blocks would measure its absence.
+      c.run.problems.push(`${c.phase} block ${block + 1}: stopped, ${down.join('; ')}`);
+      result = family.evaluate();
+      stoppedBy = 'failed';
+      break;
+    }
     // A target the generator could not measure in most slices is faster than it can tell.
     for (const [name, count] of boundCount) {
       if (count > (block + 1) / 2 && !c.run.saturated[name]) {

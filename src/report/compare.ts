@@ -35,7 +35,7 @@ import type { Environment, RunReport } from './types.ts';
  * A regression is exactly a `slower` row: the whole confidence interval of head/base lies at or
  * below 1/(1+t) (0.952 for t = 0.05), i.e. at the chosen confidence head is slower by more than t.
  * A large slowdown seen in single runs stays `inconclusive` (not a regression): it is flagged in
- * the Markdown, and more rounds (`--rounds`, LAB_ROUNDS) decide it.
+ * the Markdown, and more blocks (a longer `LAB_BUDGET`) decide it.
  */
 export interface CompareRunsOptions {
   /** Slowdown (fraction) beyond which a significant one is a regression. Default 0.05. */
@@ -204,7 +204,7 @@ function rowFor(
     ...(options.resamples === undefined ? {} : { resamples: options.resamples }),
   });
   if (decision.note) {
-    notes.push(`${decision.note} (more rounds: --rounds or LAB_ROUNDS)`);
+    notes.push(`${decision.note} (more blocks: a longer LAB_BUDGET)`);
   }
   const row: RunComparisonRow = {
     scenario: key.scenario,
@@ -243,7 +243,7 @@ function serverVersions(report: RunReport, kind: 'postgres' | 'redis'): string {
  * (targets), how many runs (rounds: only precision), and LAB_QUICK / LAB_INFRA, which appear
  * as the mode and infra mode lines.
  */
-const SELECTION_VARIABLES = new Set(['CI', 'LAB_TARGETS', 'LAB_ROUNDS', 'LAB_QUICK', 'LAB_INFRA']);
+const SELECTION_VARIABLES = new Set(['CI', 'LAB_TARGETS', 'LAB_BUDGET', 'LAB_QUICK', 'LAB_INFRA']);
 
 /** Differences in machine, software and settings that make base vs head weaker. */
 export function environmentDifferences(base: RunReport, head: RunReport): string[] {

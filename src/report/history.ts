@@ -1,13 +1,6 @@
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { copyFileAtomic, writeFileAtomic } from './atomic-file.ts';
 import { reportsDir as defaultReportsDir } from './collector.ts';
 import { escapeHtml as h } from './html/escape.ts';
 import { dateTime, duration, type RunSummary, summarizeRun } from './html/format.ts';
@@ -52,13 +45,13 @@ export function addToHistory(
   if (!name.endsWith('.json')) throw new Error(`not a JSON report file: ${reportJsonPath}`);
   const json = join(dir, name);
   // Re-adding a file of the history itself just rewrites the index.
-  if (resolve(reportJsonPath) !== resolve(json)) copyFileSync(reportJsonPath, json);
+  if (resolve(reportJsonPath) !== resolve(json)) copyFileAtomic(reportJsonPath, json);
   const problems: string[] = [];
   const htmlSource = reportJsonPath.replace(/\.json$/, '.html');
   let html: string | null = join(dir, name.replace(/\.json$/, '.html'));
   try {
-    if (!existsSync(htmlSource)) writeAtomic(html, renderHtml(loadRunReport(json)));
-    else if (resolve(htmlSource) !== resolve(html)) copyFileSync(htmlSource, html);
+    if (!existsSync(htmlSource)) writeFileAtomic(html, renderHtml(loadRunReport(json)));
+    else if (resolve(htmlSource) !== resolve(html)) copyFileAtomic(htmlSource, html);
   } catch (error) {
     problems.push(`HTML report for ${name} not written: ${(error as Error).message}`);
     html = null;
@@ -124,14 +117,8 @@ export function readHistory(dir: string): HistoryEntry[] {
 export function renderHistoryIndex(dir: string): string {
   mkdirSync(dir, { recursive: true });
   const index = join(dir, HISTORY_INDEX);
-  writeAtomic(index, renderHistoryIndexHtml(readHistory(dir)));
+  writeFileAtomic(index, renderHistoryIndexHtml(readHistory(dir)));
   return index;
-}
-
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }
 
 const STYLES = `

@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import {
-  appendFileSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { ProviderKind } from '../infra/types.ts';
 import { DEFAULT_ALPHA, verdictSuites } from '../load/alpha.ts';
+import { copyFileAtomic, createFileAtomic, writeFileAtomic } from './atomic-file.ts';
 import { type RunRecord, reportsDir, runDirFor } from './collector.ts';
 import { captureEnvironment, mergeInfraNotes } from './environment.ts';
 import { addToHistory } from './history.ts';
@@ -80,7 +72,7 @@ export function beginRun(options: BeginRunOptions = {}): RunHandle {
     infra: { provider: options.provider?.kind ?? null, providerTried: options.provider?.tried },
   });
   const meta: RunMeta = { v: 1, runId, startedAt: now.toISOString(), environment };
-  writeFileSync(join(runDir, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+  writeFileAtomic(join(runDir, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
   // Workers are forked later with a copy of this environment.
   env.LAB_RUN_ID = runId;
   env.LAB_REPORTS_DIR = dir;
@@ -274,12 +266,19 @@ function runWarnings(
   return warnings;
 }
 
-/** A free `run-<timestamp>[-n]` base name in `dir`. */
-function reportBase(dir: string, startedAt: string): string {
-  const stamp = timestampId(new Date(Number.isNaN(Date.parse(startedAt)) ? Date.now() : startedAt));
+/**
+ * Writes the run's JSON under a free `run-<timestamp>[-n]` name in `dir`, claimed atomically (two
+ * runs finishing in the same second get -1 and -2, never one file); returns the base name.
+ */
+function writeReportJson(dir: string, report: RunReport): string {
+  const stamp = timestampId(
+    new Date(Number.isNaN(Date.parse(report.startedAt)) ? Date.now() : report.startedAt),
+  );
+  const text = `${JSON.stringify(report, null, 2)}\n`;
   for (let n = 1; ; n++) {
     const base = join(dir, n === 1 ? `run-${stamp}` : `run-${stamp}-${n}`);
-    if (!['json', 'md', 'html'].some((ext) => existsSync(`${base}.${ext}`))) return base;
+    if (['md', 'html'].some((ext) => existsSync(`${base}.${ext}`))) continue;
+    if (createFileAtomic(`${base}.json`, text)) return base;
   }
 }
 
@@ -294,24 +293,23 @@ export function finalizeRun(runDir: string, options: FinalizeOptions = {}): Fina
   }
   const dir = options.reportsDir ?? dirname(runDir);
   mkdirSync(dir, { recursive: true });
-  const base = reportBase(dir, report.startedAt);
+  const base = writeReportJson(dir, report);
   const json = `${base}.json`;
   const markdown = `${base}.md`;
   const text = renderMarkdown(report);
-  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(markdown, text);
+  writeFileAtomic(markdown, text);
   const latestJson = join(dir, 'latest.json');
   const latestMarkdown = join(dir, 'latest.md');
-  copyFileSync(json, latestJson);
-  copyFileSync(markdown, latestMarkdown);
+  copyFileAtomic(json, latestJson);
+  copyFileAtomic(markdown, latestMarkdown);
   // The HTML report and the history are extras: a problem with them (chart.js missing, a full
   // disk) is reported, and the JSON and Markdown above stay written.
   const problems: string[] = [];
   let html: string | null = `${base}.html`;
   let latestHtml: string | null = join(dir, 'latest.html');
   try {
-    writeFileSync(html, renderHtml(report));
-    copyFileSync(html, latestHtml);
+    writeFileAtomic(html, renderHtml(report));
+    copyFileAtomic(html, latestHtml);
   } catch (error) {
     problems.push(`HTML report not written: ${(error as Error).message}`);
     html = null;

@@ -196,7 +196,9 @@ export async function startFakeDbTarget(options: FakeDbTargetOptions): Promise<F
     }
     if (method === 'GET' && path === '/db/users/cursor') {
       const size = intParam(q.get('size'), 20, 1, 100);
-      return [200, await layer.cursorPage(q.get('cursor'), size)];
+      const cursor = q.get('cursor');
+      if (cursor !== null && !/^[A-Za-z0-9_-]{8,128}$/.test(cursor)) throw invalid('not a cursor');
+      return [200, await layer.cursorPage(cursor, size)];
     }
     let match = /^\/db\/columns\/([^/]+)$/.exec(path);
     if (method === 'GET' && match?.[1]) {
@@ -266,6 +268,8 @@ export async function startFakeDbTarget(options: FakeDbTargetOptions): Promise<F
               : error.code === 'not_found'
                 ? new HttpError(404, 'not_found', error.message)
                 : new HttpError(400, 'validation_failed', error.message);
+        } else if ((error as { code?: unknown }).code === '23505') {
+          failure = new HttpError(409, 'conflict', 'the sku exists');
         } else {
           failure = new HttpError(500, 'internal_error', String(error));
         }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { jwtVerify } from 'jose';
 import { loadUpstreamPayload } from '../../src/contract/index.ts';
+import { allowedMethods } from '../../src/contract/routes.ts';
 
 /**
  * A minimal in-process implementation of the contract on plain node:http, users in memory. It is
@@ -25,7 +26,9 @@ export type Fault =
   /** Errors are sent as text/plain. */
   | 'errors-as-text'
   /** Once it has answered any error, GET /health never answers. */
-  | 'health-hangs-after-errors';
+  | 'health-hangs-after-errors'
+  /** A multipart part header that is not `Name: value` takes the server down (busboy's crash). */
+  | 'dies-on-malformed-multipart';
 
 export interface FakeTargetOptions {
   faults?: Fault[];
@@ -127,7 +130,14 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
     }
     const { name, email, ...rest } = body as Record<string, unknown>;
     if (Object.keys(rest).length > 0) throw fail('unexpected properties');
-    if (typeof name !== 'string' || name.length < 1 || name.length > 100) throw fail('bad name');
+    if (
+      typeof name !== 'string' ||
+      name.length < 1 ||
+      name.length > 100 ||
+      name.includes('\u0000')
+    ) {
+      throw fail('bad name');
+    }
     if (typeof email !== 'string' || email.length > 254 || !EMAIL.test(email)) {
       throw fail('bad email');
     }
@@ -151,10 +161,18 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
 
   async function upload(req: IncomingMessage): Promise<{ size: number; sha256: string }> {
     const type = req.headers['content-type'] ?? '';
-    const boundary = /^multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(type)?.[1];
-    if (!boundary) throw new HttpError(415, 'unsupported_media_type', 'expected multipart');
-    // Framing overhead on top of the file itself.
-    const body = await readBody(req, uploadLimit + 64 * 1024);
+    if (!/^multipart\/form-data\s*(;|$)/i.test(type)) {
+      throw new HttpError(415, 'unsupported_media_type', 'expected multipart');
+    }
+    const boundary = /;\s*boundary="?([^";]+)"?/i.exec(type)?.[1];
+    if (!boundary) throw new HttpError(400, 'validation_failed', 'no boundary');
+    // Framing overhead on top of the file itself (and room for a 100 KiB part header).
+    const body = await readBody(req, uploadLimit + 256 * 1024);
+    const escaped = boundary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const malformedHead = new RegExp(`--${escaped}\r\n[^:\r\n]*\r\n\r\n`);
+    if (faults.has('dies-on-malformed-multipart') && malformedHead.test(body.toString('latin1'))) {
+      crash();
+    }
     const file = multipartField(body, boundary, 'file');
     if (!file) throw new HttpError(400, 'validation_failed', 'no file field');
     if (file.length > uploadLimit) throw new HttpError(413, 'payload_too_large', 'too large');
@@ -228,6 +246,12 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
       return sendJson(res, 200, { subject, logged: requestLog.length });
     }
     if (key === 'POST /upload') return sendJson(res, 200, await upload(req));
+    if (key === 'HEAD /health') return sendJson(res, 200, {});
+    const allowed = allowedMethods(url.pathname);
+    if (allowed) {
+      res.setHeader('allow', allowed.join(', '));
+      throw new HttpError(405, 'method_not_allowed', `${req.method} not allowed`);
+    }
     throw new HttpError(404, 'not_found', `no route ${key}`);
   }
 
@@ -241,6 +265,12 @@ export async function startFakeTarget(options: FakeTargetOptions = {}): Promise<
       }
     });
   });
+
+  /** Like a process dying: every connection dropped, nothing listening any more. */
+  function crash(): never {
+    void closeServer();
+    throw new Error('crashed');
+  }
 
   const closeServer = () =>
     new Promise<void>((resolve) => {
@@ -278,18 +308,28 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** The content of the multipart part named `name`, or undefined. */
+/**
+ * The content of the file part named `name`, or undefined when the form has none; any other part
+ * (the contract's form has one) or `name` as a plain field is 400.
+ */
 function multipartField(body: Buffer, boundary: string, name: string): Buffer | undefined {
   const delimiter = Buffer.from(`--${boundary}`);
+  let found: Buffer | undefined;
   let at = body.indexOf(delimiter);
   while (at >= 0) {
     const headStart = at + delimiter.length + 2;
     const headEnd = body.indexOf('\r\n\r\n', headStart);
     const next = body.indexOf(Buffer.from(`\r\n--${boundary}`), headStart);
-    if (headEnd < 0 || next < 0) return undefined;
+    if (headEnd < 0 || next < 0) return found;
     const head = body.subarray(headStart, headEnd).toString('latin1');
-    if (new RegExp(`name="${name}"`, 'i').test(head)) return body.subarray(headEnd + 4, next);
+    if (/content-disposition/i.test(head)) {
+      if (found || !new RegExp(`name="${name}"`, 'i').test(head)) {
+        throw new HttpError(400, 'validation_failed', 'unexpected part');
+      }
+      if (!/filename=/i.test(head)) throw new HttpError(400, 'validation_failed', 'not a file');
+      found = body.subarray(headEnd + 4, next);
+    }
     at = next + 2;
   }
-  return undefined;
+  return found;
 }

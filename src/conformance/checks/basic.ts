@@ -1,5 +1,6 @@
 import { loadEchoPayload } from '../../contract/index.ts';
-import { expectEqual, expectJson } from '../expect.ts';
+import { allowedMethods } from '../../contract/routes.ts';
+import { expectEqual, expectJson, expectThat } from '../expect.ts';
 import { jsonObjectOfSize } from '../payloads.ts';
 import { type Check, JSON_HEADERS, send } from './context.ts';
 
@@ -77,6 +78,26 @@ export const echoBadInput: Check[] = [
     },
   },
   {
+    id: 'echo.proto-keys-round-trip',
+    description:
+      'POST /echo with __proto__ and constructor keys (at any depth) answers 200 with exactly those keys, and pollutes nothing',
+    async run(ctx) {
+      const text =
+        '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},' +
+        '"nested":{"__proto__":[1,2],"list":[{"constructor":"x","__proto__":null}]}}';
+      const res = await send(ctx, 'POST', '/echo', { headers: JSON_HEADERS, body: text });
+      const body = expectJson(ctx.validators, res, { status: 200, operation: ['post', '/echo'] });
+      // JSON.parse makes __proto__ an own key here too, so the comparison sees every key.
+      expectEqual('the echoed body', JSON.parse(text), body);
+      const after = await send(ctx, 'POST', '/echo', { headers: JSON_HEADERS, body: '{}' });
+      const empty = expectJson(ctx.validators, after, {
+        status: 200,
+        operation: ['post', '/echo'],
+      });
+      expectEqual('the echo of {} afterwards (a polluted prototype would show)', {}, empty);
+    },
+  },
+  {
     id: 'echo.wrong-content-type-415',
     description: 'POST /echo with Content-Type text/plain answers 415',
     async run(ctx) {
@@ -122,20 +143,27 @@ export const routingBadInput: Check[] = [
     },
   },
   {
-    id: 'routes.wrong-method-404',
-    description: 'DELETE /users and GET /echo (methods the routes lack) answer 404 not_found',
+    id: 'routes.undeclared-method-405',
+    description:
+      'a method a contract path lacks (DELETE, GET, TRACE, QUERY, PATCH, PUT, OPTIONS) answers 405 method_not_allowed with Allow naming its methods',
     async run(ctx) {
       for (const [method, path] of [
         ['DELETE', '/users'],
         ['GET', '/echo'],
+        ['TRACE', '/health'],
+        ['QUERY', '/echo'],
+        ['PATCH', '/users/1'],
+        ['PUT', '/upload'],
+        ['OPTIONS', '/users'],
       ] as const) {
-        const res = await send(ctx, method, path);
+        const res = await ctx.client.send({ method, path });
         try {
           expectJson(ctx.validators, res, {
-            status: 404,
-            schema: 'NotFoundError',
-            code: 'not_found',
+            status: 405,
+            schema: 'MethodNotAllowedError',
+            code: 'method_not_allowed',
           });
+          expectAllow(res.headers.allow, allowedMethods(path) ?? []);
         } catch (error) {
           (error as Error).message = `${method} ${path}: ${(error as Error).message}`;
           throw error;
@@ -143,7 +171,32 @@ export const routingBadInput: Check[] = [
       }
     },
   },
+  {
+    id: 'routes.head-like-get',
+    description: 'HEAD /health answers 200 without a body; HEAD /echo (no GET) answers 405',
+    async run(ctx) {
+      const head = await ctx.client.send({ method: 'HEAD', path: '/health' });
+      expectThat(head.status === 200, `HEAD /health: expected status 200, received ${head.status}`);
+      expectThat(
+        head.body.length === 0,
+        `HEAD /health: expected no body, received ${head.body.length} bytes`,
+      );
+      const echo = await ctx.client.send({ method: 'HEAD', path: '/echo' });
+      expectThat(echo.status === 405, `HEAD /echo: expected status 405, received ${echo.status}`);
+      expectAllow(echo.headers.allow, ['POST']);
+    },
+  },
 ];
+
+/** `Allow` lists exactly `expected` (any order, comma-separated). */
+function expectAllow(header: string | undefined, expected: readonly string[]): void {
+  const listed = (header ?? '').split(',').map((method) => method.trim().toUpperCase());
+  expectEqual(
+    `the Allow header (${JSON.stringify(header ?? null)})`,
+    [...expected].sort(),
+    listed.filter(Boolean).sort(),
+  );
+}
 
 export const robustness: Check[] = [
   {

@@ -510,6 +510,37 @@ export const dbHappyPath: Check[] = [
       },
     }),
   ),
+  {
+    id: 'db.bulk.insert.duplicate-sku-409',
+    description:
+      'POST /db/bulk/insert with a sku that exists answers 409 conflict, with every strategy the layer has',
+    async run(ctx) {
+      const layer = await dataLayer(ctx);
+      const strategies = (layer && LAYER_INSERT_STRATEGIES[layer]) || ['individual'];
+      const [existing] = bulkItems(ctx, 'dup-existing', 1) as [ReturnType<typeof bulkItems>[0]];
+      await sql(
+        ctx,
+        'INSERT INTO bulk_items (sku, name, quantity, price) VALUES ($1, $2, $3, $4)',
+        [existing.sku, existing.name, existing.quantity, existing.price],
+      );
+      for (const strategy of strategies) {
+        const res = await send(ctx, 'POST', `/db/bulk/insert?strategy=${strategy}`, {
+          headers: JSON_HEADERS,
+          body: JSON.stringify({ items: [existing] }),
+        });
+        try {
+          expectJson(ctx.validators, res, {
+            status: 409,
+            operation: ['post', '/db/bulk/insert'],
+            code: 'conflict',
+          });
+        } catch (error) {
+          (error as Error).message = `strategy ${strategy}: ${(error as Error).message}`;
+          throw error;
+        }
+      }
+    },
+  },
   ...(['individual', 'bulk'] as const).map(
     (strategy): Check => ({
       id: `db.bulk.update.${strategy}`,
@@ -679,8 +710,23 @@ export const dbBadInput: Check[] = [
   ),
   ...(
     [
-      ['not-base64url', '!!!'],
-      ['garbage', 'abc'],
+      ['not-base64url', '!!!!!!!!!!'],
+      ['too-short', 'abc'],
+      ['too-long', 'A'.repeat(129)],
+    ] as const
+  ).map(([name, cursor]) =>
+    badInput(
+      `db.cursor.malformed-${name}`,
+      `GET /db/users/cursor?cursor=${cursor.slice(0, 12)} (not a Cursor) answers 400 validation_failed`,
+      {
+        path: `/db/users/cursor?cursor=${encodeURIComponent(cursor)}`,
+        operation: '/db/users/cursor',
+      },
+    ),
+  ),
+  ...(
+    [
+      ['base64url-junk', 'AAAAAAAAAAAA'],
       ['wrong-shape', Buffer.from(JSON.stringify(['yesterday', 1])).toString('base64url')],
       [
         'negative-id',

@@ -2,6 +2,7 @@ import { basicHappyPath, echoBadInput, robustness, routingBadInput } from './bas
 import type { Check } from './context.ts';
 import { protectedBadInput, protectedHappyPath } from './protected.ts';
 import { uploadBadInput, uploadHappyPath } from './upload.ts';
+import { uploadMalformed } from './upload-malformed.ts';
 import { usersBadInput, usersHappyPath } from './users.ts';
 
 /**
@@ -17,6 +18,7 @@ export const CHECKS: readonly Check[] = [
   ...usersBadInput,
   ...protectedBadInput,
   ...uploadBadInput,
+  ...uploadMalformed,
   ...routingBadInput,
   ...robustness,
 ];

@@ -207,6 +207,8 @@ const invalidBodies: [id: string, what: string, body: unknown][] = [
     },
   ],
   ['non-object', 'a JSON array', [{ name: 'In Array', email: 'in.array@example.com' }]],
+  // PostgreSQL text cannot hold U+0000: refused up front, never a 500 from the INSERT.
+  ['nul-in-name', 'a U+0000 in the name', { name: 'Nul\u0000Name', email: 'nul.name@example.com' }],
 ];
 
 /** Query and path parameters outside the contract's ranges: each must answer 400. */

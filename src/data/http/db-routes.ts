@@ -1,6 +1,12 @@
 import { HttpError } from '../../targets/shared/errors.ts';
-import { parseIntegerParam } from '../../targets/shared/validation.ts';
-import { DataInputError, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from '../errors.ts';
+import { hasNul, parseIntegerParam } from '../../targets/shared/validation.ts';
+import {
+  CURSOR_LENGTH,
+  CURSOR_PATTERN,
+  DataInputError,
+  MAX_PAGE_SIZE,
+  MIN_PAGE_SIZE,
+} from '../errors.ts';
 import type {
   AuthorWithPosts,
   BulkInsertStrategy,
@@ -33,6 +39,8 @@ import type {
  *   POST /db/products/{id}/decrement?strategy { quantity } → 200 { ok: true, retries } | 409
  */
 
+export { CURSOR_PATTERN };
+
 // ---- rules ---------------------------------------------------------------------------------
 
 export const DB_SIZE = { min: MIN_PAGE_SIZE, max: MAX_PAGE_SIZE, default: 20 } as const;
@@ -47,6 +55,7 @@ export const QUANTITY = { min: 0, max: 2_147_483_647 } as const;
 /** numeric(10,2) as a decimal string: up to 8 integer digits, up to 2 decimals. */
 export const PRICE_PATTERN = '^\\d{1,8}(\\.\\d{1,2})?$';
 const PRICE = new RegExp(PRICE_PATTERN);
+const CURSOR = new RegExp(CURSOR_PATTERN);
 
 export const COLUMN_SHAPES: readonly ColumnShape[] = [
   'narrow',
@@ -130,10 +139,16 @@ export function parseKeysetQuery(query: Raw): KeysetArgs {
   };
 }
 
+/**
+ * `cursor` must look like one (base64url, 8–128 characters: the contract's `Cursor`), else it is
+ * `validation_failed`; whether it decodes to a position is the layer's `invalid_cursor`.
+ */
 export function parseCursorQuery(query: Raw): CursorArgs {
   const cursor = query?.cursor;
-  if (cursor !== undefined && typeof cursor !== 'string') {
-    throw invalid('cursor must be a single string');
+  if (cursor !== undefined && (typeof cursor !== 'string' || !CURSOR.test(cursor))) {
+    throw invalid(
+      `cursor must be base64url of ${CURSOR_LENGTH.min} to ${CURSOR_LENGTH.max} characters`,
+    );
   }
   return { cursor: cursor ?? null, size: intParam('size', query?.size, DB_SIZE) };
 }
@@ -205,8 +220,15 @@ function array(value: unknown, name: string): unknown[] {
 }
 
 function sku(value: unknown, where: string): string {
-  if (typeof value !== 'string' || value.length < 1 || value.length > SKU_MAX_LENGTH) {
-    throw invalid(`${where}.sku must be a string of 1 to ${SKU_MAX_LENGTH} characters`);
+  if (
+    typeof value !== 'string' ||
+    value.length < 1 ||
+    value.length > SKU_MAX_LENGTH ||
+    hasNul(value)
+  ) {
+    throw invalid(
+      `${where}.sku must be a string of 1 to ${SKU_MAX_LENGTH} characters without U+0000`,
+    );
   }
   return value;
 }
@@ -226,8 +248,15 @@ export function parseBulkInsertBody(body: unknown): NewBulkItem[] {
     const where = `items[${index}]`;
     const item = object(raw, where, ['sku', 'name', 'quantity', 'price']);
     const { name, price } = item;
-    if (typeof name !== 'string' || name.length < 1 || name.length > ITEM_NAME_MAX_LENGTH) {
-      throw invalid(`${where}.name must be a string of 1 to ${ITEM_NAME_MAX_LENGTH} characters`);
+    if (
+      typeof name !== 'string' ||
+      name.length < 1 ||
+      name.length > ITEM_NAME_MAX_LENGTH ||
+      hasNul(name)
+    ) {
+      throw invalid(
+        `${where}.name must be a string of 1 to ${ITEM_NAME_MAX_LENGTH} characters without U+0000`,
+      );
     }
     if (typeof price !== 'string' || !PRICE.test(price)) {
       throw invalid(`${where}.price must be a decimal string such as "12.50"`);

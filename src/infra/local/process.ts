@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Tracked, trackProcessGroup } from '../guard.ts';
+import { recordOwner } from './scratch-owner.ts';
 import type { ServerUser } from './server-user.ts';
 
 /** RAM-backed temp space where it exists: data dirs are throwaway and copies get cheap. */
@@ -11,8 +12,11 @@ export function scratchRoot(): string {
   return process.env.LAB_TMPDIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
 }
 
+/** A `lab-<prefix>-*` dir of its own, recording this process as its owner (scratch-owner.ts). */
 export function makeScratchDir(prefix: string): string {
-  return mkdtempSync(join(scratchRoot(), `lab-${prefix}-`));
+  const dir = mkdtempSync(join(scratchRoot(), `lab-${prefix}-`));
+  recordOwner(dir);
+  return dir;
 }
 
 export function logTail(file: string, lines = 20): string {

@@ -33,6 +33,19 @@ export interface InterleavedOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A turn that takes this many times its length (at least 2 s) ends the block: the target stalls
+ * (a hung dependency, answers taking seconds), and finishing the block would take minutes.
+ */
+const STALL_FACTOR = 20;
+const STALL_FLOOR_MS = 2000;
+
+export interface InterleavedBlock {
+  sides: Map<string, InterleavedSideResult>;
+  /** Set when the block ended early because a turn stalled. */
+  stalled?: string;
+}
+
 export interface InterleavedSideResult {
   tally: PhaseTally;
   /** CPU seconds the target's process group used during its measured sub-slices. */
@@ -41,9 +54,7 @@ export interface InterleavedSideResult {
   samples: Array<{ tMs: number; cpuPercent: number }>;
 }
 
-export async function runInterleavedBlock(
-  options: InterleavedOptions,
-): Promise<Map<string, InterleavedSideResult>> {
+export async function runInterleavedBlock(options: InterleavedOptions): Promise<InterleavedBlock> {
   const { sides, cycles } = options;
   const tallies = new Map<string, PhaseTally[]>(sides.map((s) => [s.name, []]));
   const cpu = new Map<string, number>(sides.map((s) => [s.name, 0]));
@@ -51,16 +62,22 @@ export async function runInterleavedBlock(
   // Group members once per block: a /proc scan takes milliseconds.
   const members = new Map(sides.map((s) => [s.name, processGroupMembers(s.pid)]));
   const began = performance.now();
-  for (let c = 0; c < cycles && !options.signal?.aborted; c++) {
+  const stallMs = Math.max(STALL_FLOOR_MS, STALL_FACTOR * options.subSliceSeconds * 1000);
+  let stalled: string | undefined;
+  for (let c = 0; c < cycles && !options.signal?.aborted && !stalled; c++) {
     const shift = ((options.offset ?? 0) + c) % sides.length;
     const order = sides.map((_, i) => sides[(i + shift) % sides.length] as InterleavedSide);
     if (c % 2 === 1) order.reverse();
     for (const side of order) {
-      if (options.signal?.aborted) break;
+      if (options.signal?.aborted || stalled) break;
       if (options.rewarmSeconds > 0) await side.driver.phase(options.rewarmSeconds, false);
       const at = performance.now();
       const before = groupCpuSeconds(side.pid, members.get(side.name)) ?? 0;
       const tally = await side.driver.phase(options.subSliceSeconds, true);
+      const took = performance.now() - at;
+      if (took > stallMs) {
+        stalled = `${side.name}'s ${options.subSliceSeconds * 1000}-ms turn took ${(took / 1000).toFixed(1)} s: block stopped early`;
+      }
       const used = (groupCpuSeconds(side.pid, members.get(side.name)) ?? before) - before;
       tallies.get(side.name)?.push(tally);
       cpu.set(side.name, (cpu.get(side.name) ?? 0) + used);
@@ -71,14 +88,17 @@ export async function runInterleavedBlock(
       });
     }
   }
-  return new Map(
-    sides.map((side) => [
-      side.name,
-      {
-        tally: mergeTallies(tallies.get(side.name) ?? []),
-        targetCpuSeconds: cpu.get(side.name) ?? 0,
-        samples: samples.get(side.name) ?? [],
-      },
-    ]),
-  );
+  return {
+    sides: new Map(
+      sides.map((side) => [
+        side.name,
+        {
+          tally: mergeTallies(tallies.get(side.name) ?? []),
+          targetCpuSeconds: cpu.get(side.name) ?? 0,
+          samples: samples.get(side.name) ?? [],
+        },
+      ]),
+    ),
+    ...(stalled ? { stalled } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { dataHttpError } from '../../data/http/db-routes.ts';
 import { WWW_AUTHENTICATE } from '../shared/auth.ts';
-import { HttpError } from '../shared/errors.ts';
+import { HttpError, unmatchedRoute } from '../shared/errors.ts';
 
 /** body-parser tags its errors with `type`; map the ones a client can cause to the contract. */
 function fromBodyParser(type: unknown): HttpError | undefined {
@@ -32,8 +32,9 @@ export function toHttpError(error: unknown): HttpError {
   return new HttpError('internal_error', 'internal error');
 }
 
+/** After every route: 405 for another method of a contract path, else 404. */
 export const notFound: RequestHandler = (req, _res, next) => {
-  next(new HttpError('not_found', `no route for ${req.method} ${req.path}`));
+  next(unmatchedRoute(req.method, req.path));
 };
 
 export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
@@ -44,5 +45,6 @@ export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
     return;
   }
   if (httpError.code === 'unauthorized') res.set('WWW-Authenticate', WWW_AUTHENTICATE);
+  res.set(httpError.headers);
   res.status(httpError.status).json(httpError.toBody());
 };

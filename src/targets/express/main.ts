@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
-import { configOrExit } from '../shared/config.ts';
+import { configOrExit, exitListenFailure } from '../shared/config.ts';
+import { httpServerOptions } from '../shared/http-server.ts';
 import { buildTarget } from './app.ts';
 
 const config = configOrExit();
@@ -12,12 +13,8 @@ try {
   process.exit(1);
 }
 
-const server = createServer(target.app);
-server.on('error', (error) => {
-  // One line (launch.ts looks for EADDRINUSE to retry on another port).
-  process.stderr.write(`express target: ${error.message}\n`);
-  process.exit(1);
-});
+const server = createServer(httpServerOptions(config), target.app);
+server.on('error', (error) => exitListenFailure('express', config.port, error));
 server.listen(config.port, config.host);
 
 let stopping = false;

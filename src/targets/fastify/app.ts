@@ -4,6 +4,8 @@ import { pgUsers, type UsersRepository } from '../../data/pg/users.ts';
 import type { DataLayer } from '../../data/types.ts';
 import type { TargetConfig } from '../shared/config.ts';
 import { JSON_BODY_LIMIT_BYTES } from '../shared/config.ts';
+import { httpServerOptions } from '../shared/http-server.ts';
+import { JSON_KEYS_AS_SENT } from '../shared/json-keys.ts';
 import { installedVersion, targetMeta, targetNameFor } from '../shared/meta.ts';
 import { mountFastifyMetrics, targetMetrics } from '../shared/metrics.ts';
 import { RequestLog } from '../shared/request-log.ts';
@@ -33,6 +35,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false, // no per-request output: this is a benchmark target
     bodyLimit: JSON_BODY_LIMIT_BYTES,
+    http: httpServerOptions(config),
+    requestTimeout: config.requestTimeoutMs, // Fastify sets it on the server after creating it
+    ...JSON_KEYS_AS_SENT,
   });
   installValidators(app);
   installErrorHandlers(app);

@@ -4,6 +4,7 @@ import {
   BULK_ITEMS,
   BULK_UPDATE_STRATEGIES,
   type BulkUpdate,
+  CURSOR_PATTERN,
   checkBulkInsertStrategy,
   DB_SIZE,
   DB_SKIP,
@@ -27,6 +28,7 @@ import type {
   LockStrategy,
   NewBulkItem,
 } from '../../data/types.ts';
+import { NO_NUL_PATTERN } from '../shared/validation.ts';
 import { requireBody } from './hooks.ts';
 import { errorResponses, userSchema } from './schemas.ts';
 
@@ -57,8 +59,11 @@ const strategy = (values: readonly string[]) =>
 
 const offsetQuery = { type: 'object', properties: { skip, size } } as const;
 const keysetQuery = { type: 'object', properties: { after: skip, size } } as const;
-/** Any string reaches the layer, which answers `invalid_cursor` for one it did not produce. */
-const cursorQuery = { type: 'object', properties: { cursor: { type: 'string' }, size } } as const;
+/** A cursor-shaped string reaches the layer, which answers `invalid_cursor` for one it did not produce. */
+const cursorQuery = {
+  type: 'object',
+  properties: { cursor: { type: 'string', pattern: CURSOR_PATTERN }, size },
+} as const;
 const authorsQuery = {
   type: 'object',
   required: ['strategy'],
@@ -73,7 +78,12 @@ const productParams = {
   properties: { id: { type: 'integer', minimum: PRODUCT_ID.min, maximum: PRODUCT_ID.max } },
 } as const;
 
-const sku = { type: 'string', minLength: 1, maxLength: SKU_MAX_LENGTH } as const;
+const sku = {
+  type: 'string',
+  minLength: 1,
+  maxLength: SKU_MAX_LENGTH,
+  pattern: NO_NUL_PATTERN,
+} as const;
 const quantity = { type: 'integer', minimum: QUANTITY.min, maximum: QUANTITY.max } as const;
 const bulkInsertBody = {
   type: 'object',
@@ -90,7 +100,12 @@ const bulkInsertBody = {
         additionalProperties: false,
         properties: {
           sku,
-          name: { type: 'string', minLength: 1, maxLength: ITEM_NAME_MAX_LENGTH },
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: ITEM_NAME_MAX_LENGTH,
+            pattern: NO_NUL_PATTERN,
+          },
           quantity,
           price: { type: 'string', pattern: PRICE_PATTERN },
         },

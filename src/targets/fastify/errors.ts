@@ -2,7 +2,7 @@ import { finished } from 'node:stream/promises';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { dataHttpError } from '../../data/http/db-routes.ts';
 import { WWW_AUTHENTICATE } from '../shared/auth.ts';
-import { type ErrorCode, HttpError } from '../shared/errors.ts';
+import { type ErrorCode, HttpError, unmatchedRoute } from '../shared/errors.ts';
 
 /** Fastify's and @fastify/multipart's error codes a client can cause, in contract terms. */
 const CODE_OF: Record<string, ErrorCode> = {
@@ -40,19 +40,25 @@ export function toHttpError(error: FastifyError): HttpError {
   return new HttpError('internal_error', 'internal error');
 }
 
-/** The contract's error shape for every error and every unknown route or method. */
+/** The contract's error shape for every error, unknown route and undeclared method. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const httpError = toHttpError(error);
+    // Fastify checks a body (Content-Type, JSON) before it runs the not-found handler; a request
+    // no route takes is answered 404/405 whatever its body, as on every target.
+    const httpError = request.is404
+      ? unmatchedRoute(request.method, request.url)
+      : toHttpError(error);
     // A body refused unread (JSON above bodyLimit, by Content-Length): Fastify answers with
     // `Connection: close`, and a client still sending gets EPIPE instead of the 413. Read it to
     // the end first, as Node does for Express.
     if (!request.raw.complete) await finished(request.raw.resume()).catch(() => {});
     if (httpError.code === 'unauthorized') reply.header('WWW-Authenticate', WWW_AUTHENTICATE);
+    reply.headers(httpError.headers);
     return reply.code(httpError.status).send(httpError.toBody());
   });
+  // No route took it: 405 for another method of a contract path, else 404.
   app.setNotFoundHandler((request, reply) => {
-    const error = new HttpError('not_found', `no route for ${request.method} ${request.url}`);
-    reply.code(404).send(error.toBody());
+    const error = unmatchedRoute(request.method, request.url);
+    reply.code(error.status).headers(error.headers).send(error.toBody());
   });
 }

@@ -1,4 +1,4 @@
-import { configOrExit } from '../shared/config.ts';
+import { configOrExit, exitListenFailure } from '../shared/config.ts';
 import { buildTarget } from './app.ts';
 
 const config = configOrExit();
@@ -14,9 +14,7 @@ try {
 try {
   await app.listen({ port: config.port, host: config.host });
 } catch (error) {
-  // One line (launch.ts looks for EADDRINUSE to retry on another port).
-  process.stderr.write(`fastify target: ${(error as Error).message}\n`);
-  process.exit(1);
+  exitListenFailure('fastify', config.port, error);
 }
 
 let stopping = false;

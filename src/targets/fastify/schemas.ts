@@ -1,4 +1,11 @@
-import { EMAIL_MAX_LENGTH, LIMIT, NAME, OFFSET, USER_ID } from '../shared/validation.ts';
+import {
+  EMAIL_MAX_LENGTH,
+  LIMIT,
+  NAME,
+  NO_NUL_PATTERN,
+  OFFSET,
+  USER_ID,
+} from '../shared/validation.ts';
 
 /**
  * The contract's rules as JSON schemas (src/contract/openapi.yaml): Fastify validates inputs
@@ -64,8 +71,18 @@ export const newUserSchema = {
   required: ['name', 'email'],
   additionalProperties: false,
   properties: {
-    name: { type: 'string', minLength: NAME.minLength, maxLength: NAME.maxLength },
-    email: { type: 'string', format: 'email', maxLength: EMAIL_MAX_LENGTH },
+    name: {
+      type: 'string',
+      minLength: NAME.minLength,
+      maxLength: NAME.maxLength,
+      pattern: NO_NUL_PATTERN,
+    },
+    email: {
+      type: 'string',
+      format: 'email',
+      maxLength: EMAIL_MAX_LENGTH,
+      pattern: NO_NUL_PATTERN,
+    },
   },
 } as const;
 

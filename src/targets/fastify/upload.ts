@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import { HttpError } from '../shared/errors.ts';
+import { readFastifyFormFile } from '../shared/fastify-form.ts';
 import { digestStream, type UploadResult } from '../shared/upload.ts';
 import { errorResponses, uploadResultSchema } from './schemas.ts';
 
@@ -19,13 +20,11 @@ export const uploadRoutes: FastifyPluginAsync<{ limit: number }> = async (app, {
       if (!request.isMultipart()) {
         throw new HttpError('unsupported_media_type', 'expected multipart/form-data');
       }
-      let result: UploadResult | undefined;
+      let result: UploadResult | null;
       try {
-        for await (const part of request.parts()) {
-          if (part.type !== 'file') continue;
-          if (part.fieldname === 'file' && !result) result = await digestStream(part.file, limit);
-          else part.file.resume();
-        }
+        result = await readFastifyFormFile(request.parts(), 'file', (file) =>
+          digestStream(file, limit),
+        );
       } catch (error) {
         if (error instanceof HttpError || (error as FastifyError).statusCode) throw error;
         // busboy's parse errors (no boundary, malformed part, …): the client's fault. Read the

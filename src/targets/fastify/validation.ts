@@ -1,6 +1,7 @@
 import ajvModule from 'ajv';
 import formatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
+import { isEmail } from '../shared/validation.ts';
 
 // CommonJS packages whose module.exports carries itself as `.default` (see src/conformance).
 const Ajv = ajvModule.default;
@@ -11,6 +12,8 @@ function ajv(coerceTypes: boolean | 'array') {
   // contract rejects.
   const instance = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false });
   addFormats(instance);
+  // The same email rule as the targets that validate in code (shared/validation.ts).
+  instance.addFormat('email', isEmail);
   return instance;
 }
 

@@ -6,6 +6,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { NestTargetSetup } from '../nestjs/bootstrap.ts';
 import { JSON_BODY_LIMIT_BYTES } from '../shared/config.ts';
 import { HttpError } from '../shared/errors.ts';
+import { httpServerOptions } from '../shared/http-server.ts';
+import { JSON_KEYS_AS_SENT } from '../shared/json-keys.ts';
 import { mountFastifyMetrics } from '../shared/metrics.ts';
 import { FastifyMultipartSource } from './fastify-multipart.source.ts';
 
@@ -20,6 +22,9 @@ export const nestFastifySetup: NestTargetSetup = {
       new FastifyAdapter({
         // Bounds JSON bodies only: multipart parts are streamed and limited per file.
         bodyLimit: JSON_BODY_LIMIT_BYTES,
+        http: httpServerOptions(config),
+        requestTimeout: config.requestTimeoutMs,
+        ...JSON_KEYS_AS_SENT,
         // The router rejects a badly encoded URL or an over-long parameter before any Nest layer
         // (so before the global filter) runs: answered in the contract's shape here instead.
         frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { INestApplication, Type } from '@nestjs/common';
-import { configOrExit, type TargetConfig } from '../shared/config.ts';
+import { configOrExit, exitListenFailure, type TargetConfig } from '../shared/config.ts';
 import { installedVersion, targetMeta, targetNameFor } from '../shared/meta.ts';
 import { type TargetMetrics, targetMetrics } from '../shared/metrics.ts';
 import { AppModule } from './app.module.ts';
@@ -64,8 +64,6 @@ export async function runNestTarget(setup: NestTargetSetup): Promise<void> {
     });
     await app.listen(config.port, config.host);
   } catch (error) {
-    const { code, message } = error as { code?: string; message?: string };
-    process.stderr.write(`${setup.target} failed to start: ${code ? `${code} ` : ''}${message}\n`);
-    process.exit(1);
+    exitListenFailure(setup.target, config.port, error);
   }
 }

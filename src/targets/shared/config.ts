@@ -17,6 +17,11 @@ export interface TargetConfig {
   dataLayer: DataLayerName;
   authSecret: string;
   uploadLimitBytes: number;
+  /**
+   * `LAB_REQUEST_TIMEOUT_MS` (default 30 s): a request's head and body must have arrived within
+   * this time, else the connection is answered 408 and closed (slow clients cannot hold it).
+   */
+  requestTimeoutMs: number;
   /** `LAB_METRICS=1`: Prometheus metrics on `GET /metrics` (shared/metrics.ts), else nothing. */
   metrics: boolean;
 }
@@ -73,6 +78,7 @@ export function readTargetConfig(env: NodeJS.ProcessEnv = process.env): TargetCo
     dataLayer: dataLayer(env),
     authSecret: env.LAB_AUTH_SECRET || 'lab-secret',
     uploadLimitBytes: integer(env, 'LAB_UPLOAD_LIMIT_BYTES', 10 * 1024 * 1024, 1, 2 ** 31 - 1),
+    requestTimeoutMs: integer(env, 'LAB_REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
     metrics: metricsEnabled(env),
   };
 }
@@ -85,4 +91,21 @@ export function configOrExit(env: NodeJS.ProcessEnv = process.env): TargetConfig
     process.stderr.write(`target configuration error: ${(error as Error).message}\n`);
     process.exit(2);
   }
+}
+
+/**
+ * A target that cannot listen: one line and an exit code. A port in use or not allowed is bad
+ * configuration (exit 2, like any other); the line keeps the error code, which launch.ts looks
+ * for to retry on another port.
+ */
+export function exitListenFailure(target: string, port: number, error: unknown): never {
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === 'EADDRINUSE' || code === 'EACCES') {
+    process.stderr.write(
+      `${target} target: cannot listen on port ${port} (${code}): set PORT to a free port you may use\n`,
+    );
+    process.exit(2);
+  }
+  process.stderr.write(`${target} target: ${code ? `${code} ` : ''}${message}\n`);
+  process.exit(1);
 }

@@ -1,3 +1,5 @@
+import { allowedMethods } from '../../contract/routes.ts';
+
 /** The one error shape of the contract: `{ error: { code, message } }`. */
 export type ErrorCode =
   | 'invalid_json'
@@ -5,6 +7,7 @@ export type ErrorCode =
   | 'invalid_cursor'
   | 'unauthorized'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -17,6 +20,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   invalid_cursor: 400,
   unauthorized: 401,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -32,12 +36,15 @@ export interface ErrorBody {
 export class HttpError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** Response headers the error implies (`Allow` of a 405). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, headers: Record<string, string> = {}) {
     super(message);
     this.name = 'HttpError';
     this.code = code;
     this.status = STATUS_OF[code];
+    this.headers = headers;
   }
 
   toBody(): ErrorBody {
@@ -48,3 +55,23 @@ export class HttpError extends Error {
 export const errorBody = (code: ErrorCode, message: string): ErrorBody => ({
   error: { code, message },
 });
+
+/** Whether the contract has this method on this path (HEAD wherever GET). */
+export function contractHasRoute(method: string, url: string): boolean {
+  const pathname = url.split('?', 1)[0] ?? url;
+  return allowedMethods(pathname)?.includes(method.toUpperCase()) ?? false;
+}
+
+/**
+ * The answer to a request no route took: 405 with `Allow` when the contract has the path
+ * (another method is declared on it), else 404 (src/contract/routes.ts).
+ */
+export function unmatchedRoute(method: string, url: string): HttpError {
+  const pathname = url.split('?', 1)[0] ?? url;
+  const allowed = allowedMethods(pathname);
+  if (!allowed) return new HttpError('not_found', `no route for ${method} ${pathname}`);
+  const allow = allowed.join(', ');
+  return new HttpError('method_not_allowed', `${method} is not allowed on ${pathname} (${allow})`, {
+    Allow: allow,
+  });
+}

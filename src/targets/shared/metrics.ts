@@ -20,7 +20,7 @@ import type { TargetMeta } from './meta.ts';
  */
 
 export const METRICS_PATH = '/metrics';
-/** The `route` label of requests that matched no route (404s of unknown paths or methods). */
+/** The `route` label of requests that matched no route (404s of unknown paths, 405s of undeclared methods). */
 export const UNMATCHED_ROUTE = 'unmatched';
 
 /**

@@ -6,18 +6,23 @@ import {
   type ExceptionFilter,
   HttpException,
   Injectable,
+  NotFoundException,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { dataHttpError } from '../../../data/http/db-routes.ts';
 import { WWW_AUTHENTICATE } from '../../shared/auth.ts';
-import { type ErrorCode, HttpError } from '../../shared/errors.ts';
+import {
+  contractHasRoute,
+  type ErrorCode,
+  HttpError,
+  unmatchedRoute,
+} from '../../shared/errors.ts';
+import { METRICS_PATH } from '../../shared/metrics.ts';
 
 const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
   400: 'validation_failed',
   401: 'unauthorized',
   404: 'not_found',
-  // The contract answers unknown methods like unknown routes.
-  405: 'not_found',
   409: 'conflict',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
@@ -36,9 +41,30 @@ function parserErrorCode(cause: unknown): ErrorCode | undefined {
   return undefined;
 }
 
-/** Any thrown value → the contract's error (status + `{ error: { code, message } }`). */
-export function toHttpError(exception: unknown): HttpError {
+/** The request's method and URL, on either adapter (Express `req`, Fastify `request`). */
+interface RequestLine {
+  method?: string;
+  url?: string;
+  /** Fastify: no route took the request. */
+  is404?: boolean;
+}
+
+/**
+ * Any thrown value → the contract's error (status + `{ error: { code, message } }`). Nest's own
+ * NotFoundException means its router found no route for the request (the application throws
+ * HttpErrors): 405 with `Allow` for another method of a contract path, else 404.
+ */
+export function toHttpError(exception: unknown, request: RequestLine = {}): HttpError {
+  const { method = 'GET', url = '/' } = request;
+  // Bodies are parsed before routing (Express: a global JSON parser; Fastify: before the
+  // not-found handler): a request no route takes is 404/405 whatever its body.
+  if (request.is404 ?? !contractHasRoute(method, url)) {
+    if (!url.startsWith(METRICS_PATH)) return unmatchedRoute(method, url);
+  }
   if (exception instanceof HttpError) return exception;
+  if (exception instanceof NotFoundException && !(exception.cause instanceof HttpError)) {
+    return unmatchedRoute(method, url);
+  }
   const data = dataHttpError(exception);
   if (data) return data;
   if (exception instanceof HttpException) {
@@ -63,8 +89,8 @@ export class LabExceptionFilter implements ExceptionFilter {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const error = toHttpError(exception);
     const http = host.switchToHttp();
+    const error = toHttpError(exception, http.getRequest<RequestLine>() ?? {});
     // A body refused unread (JSON above the limit, by Content-Length): answering at once closes
     // the connection under a client still sending, which then sees EPIPE instead of the 413.
     // Read the rest first, as the plain Fastify target does (Express: `req`, Fastify: `req.raw`).
@@ -87,6 +113,9 @@ export class LabExceptionFilter implements ExceptionFilter {
     }
     if (error.code === 'unauthorized') {
       httpAdapter.setHeader(response, 'WWW-Authenticate', WWW_AUTHENTICATE);
+    }
+    for (const [name, value] of Object.entries(error.headers)) {
+      httpAdapter.setHeader(response, name, value);
     }
     httpAdapter.reply(response, error.toBody(), error.status);
   }

@@ -7,8 +7,15 @@ import type { Readable } from 'node:stream';
  */
 export abstract class MultipartSource {
   /**
-   * The stream of the file field `field`, truncated after `maxBytes` bytes (so a caller counting
-   * bytes sees the excess), or null when the form has no such file. Other parts are discarded.
+   * Hands the file part `field` to `consume` as a stream truncated after `maxBytes` bytes (so a
+   * caller counting bytes sees the excess), reads the rest of the form (other parts are
+   * discarded), and resolves with what `consume` returned, or null when the form has no part
+   * `field`. A part `field` that is a plain form field, not a file, is 400 `validation_failed`.
    */
-  abstract file(request: unknown, field: string, maxBytes: number): Promise<Readable | null>;
+  abstract readFile<T>(
+    request: unknown,
+    field: string,
+    maxBytes: number,
+    consume: (file: Readable) => Promise<T>,
+  ): Promise<T | null>;
 }

@@ -14,11 +14,12 @@ export class UploadService {
 
   async digest(request: unknown): Promise<UploadResult> {
     const limit = this.config.uploadLimitBytes;
+    let result: UploadResult | null;
     try {
       // One byte past the limit is enough for digestStream to answer 413.
-      const file = await this.multipart.file(request, 'file', limit + 1);
-      if (!file) throw new HttpError('validation_failed', 'multipart field "file" is required');
-      return await digestStream(file, limit);
+      result = await this.multipart.readFile(request, 'file', limit + 1, (file) =>
+        digestStream(file, limit),
+      );
     } catch (error) {
       if (error instanceof HttpError) throw error;
       // Parser errors (no boundary, truncated form, client abort) are the client's fault.
@@ -27,5 +28,7 @@ export class UploadService {
         `malformed multipart body: ${(error as Error).message}`,
       );
     }
+    if (!result) throw new HttpError('validation_failed', 'multipart field "file" is required');
+    return result;
   }
 }

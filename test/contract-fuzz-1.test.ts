@@ -1,0 +1,4 @@
+import { fuzzTargets, half } from './support/contract-fuzz.ts';
+
+/** Contract fuzzing (test/support/contract-fuzz.ts) of half the registered targets; the other half: contract-fuzz-2.test.ts. */
+fuzzTargets(half(0));
