@@ -120,7 +120,7 @@ describe('benchmark suites end to end', () => {
     const basic = rankings.find((r) => r.scenario === '01-lightweight');
     expect(basic?.families.map((f) => f.phase)).toEqual(['throughput', 'latency']);
     expect(basic?.engine).toBe('inprocess');
-    expect(rankings.find((r) => r.variant === 'lazy')?.engine).toBe('k6');
+    expect(rankings.find((r) => r.variant === 'lazy')?.engine).toBe('inprocess');
     expect(report.comparisons.map((c) => c.claim?.status)).toEqual(['passed']);
     // The run's α is shared by the three verdict suites.
     expect(report.errorControl?.suites).toBe(3);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InfraUnavailableError } from '../infra/errors.ts';
 import { type Lab, startLab } from '../infra/lab.ts';
 import { disposeSpec, type ProviderSpec, selectProvider } from '../infra/select-provider.ts';
@@ -17,7 +17,7 @@ import {
   finalizeRun,
   type RunHandle,
 } from '../report/run-report.ts';
-import type { ScenarioDefinition } from '../scenarios/index.ts';
+import { isQuick, type ScenarioDefinition } from '../scenarios/index.ts';
 import { EXIT, requireValidEnv, setupError, usageError } from './errors.ts';
 import { writeHtml } from './html.ts';
 import { clock, Progress } from './progress.ts';
@@ -139,8 +139,9 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
   env.LAB_ENGINE = engine;
   env.LAB_TARGETS = targets.map((t) => t.name).join(',');
   env.LAB_VERDICT_SUITES = String(scenarios.length);
+  // The suites' rule (familiesFromEnv): quick runs rank throughput unless --model says otherwise.
   const phases: Array<'throughput' | 'latency'> =
-    options.model === 'closed'
+    options.model === 'closed' || (options.model === undefined && isQuick(env))
       ? ['throughput']
       : options.model === 'open'
         ? ['latency']
@@ -233,6 +234,8 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
       ...(reportsDir ? { reportsDir } : {}),
     });
     const collector = createCollector(run.runDir);
+    // Each target build is verified once per run (src/launcher/verified.ts).
+    env.LAB_VERIFIED_DIR = join(run.runDir, 'verified');
     progress = new Progress({ planned });
     for (const plan of plans) {
       const { scenario } = plan;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { envProblems } from '../config/lab-env.ts';
 import { beginRun, finalizeMessage, finalizeRun } from '../report/run-report.ts';
@@ -34,6 +35,8 @@ export default async function setup(project: TestProject) {
   const run = project.config.benchmark?.enabled
     ? beginRun({ provider: { kind: spec.kind, tried: spec.tried } })
     : undefined;
+  // Targets are verified once per run (src/launcher/verified.ts); workers inherit the variable.
+  if (run) process.env.LAB_VERIFIED_DIR = join(run.runDir, 'verified');
   return () => {
     try {
       if (run) console.log(finalizeMessage(finalizeRun(run.runDir)));

@@ -16,6 +16,7 @@ import {
   type TargetEnv,
 } from './launch.ts';
 import { frameworkVersion, getTarget, type TargetDefinition } from './registry.ts';
+import { markVerified, verifiedThisRun } from './verified.ts';
 
 /**
  * The target runner: starts a registered target as its own process, pinned to its half of the
@@ -28,7 +29,10 @@ import { frameworkVersion, getTarget, type TargetDefinition } from './registry.t
  */
 
 export interface TargetRunOptions {
-  /** Run the conformance verifier before anything is measured (default true). */
+  /**
+   * Run the conformance verifier before anything is measured (default: unless this run already
+   * verified this target build, see verified.ts).
+   */
   verify?: boolean;
   /** Called after start (and verification, which writes rows), e.g. `() => lab.reset()`. */
   reset?: () => Promise<void>;
@@ -114,8 +118,10 @@ export async function openTargetSession(
 
   let target: RunningTarget;
   let conformance: ConformanceReport | undefined;
-  if (options.verify ?? true) {
+  // Once per target build per run (verified.ts): a later suite of the run skips it.
+  if (options.verify ?? !verifiedThisRun(definition)) {
     ({ target, report: conformance } = await startConformantTarget(definition, env, startOptions));
+    markVerified(definition);
   } else {
     target = await startTarget(definition, env, startOptions);
   }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { encodeCursor } from '../data/errors.ts';
 import { unreachableDependencies } from '../infra/dependencies.ts';
 import type { Lab } from '../infra/lab.ts';
 import type { Upstream } from '../infra/upstream.ts';
@@ -14,7 +15,7 @@ import { isQuick } from '../scenarios/index.ts';
 import type { ScenarioContext, ScenarioDefinition } from '../scenarios/types.ts';
 import { sanityWarnings } from '../stats/sanity.ts';
 import { issueToken } from '../targets/shared/auth.ts';
-import { runInProcess } from './inprocess/engine.ts';
+import { type RequestSpec, runInProcess } from './inprocess/engine.ts';
 import { runK6 } from './k6/run.ts';
 import type { LoadSettings, Result } from './result.ts';
 
@@ -61,20 +62,32 @@ export function scenarioSettings(
   return settings;
 }
 
-/** Token and table sizes the scenario's requests need. */
+/** Cursor pages the in-process load of scenario 09 reads: rows spread over the first 100,000. */
+const CURSOR_ROWS = 1000;
+
+/** Token, table sizes and cursors the scenario's requests need. */
 export async function scenarioContext(lab: Lab): Promise<ScenarioContext> {
   let usersRows = 0;
+  let cursors: string[] = [];
   if (lab.fixtures.includes('users')) {
     const client = new pg.Client({ connectionString: lab.pg.url });
     await client.connect();
     try {
       const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM users');
       usersRows = Number(rows[0]?.n ?? 0);
+      // Every 97th row by (created_at, id): cursors anywhere in the table, as a walk would reach.
+      const found = await client.query<{ created_at: Date; id: string }>(
+        `SELECT created_at, id FROM (
+           SELECT created_at, id, row_number() OVER (ORDER BY created_at, id) AS n FROM users
+         ) ranked WHERE n % 97 = 0 ORDER BY n LIMIT $1`,
+        [CURSOR_ROWS],
+      );
+      cursors = found.rows.map((row) => encodeCursor(row.created_at.toISOString(), Number(row.id)));
     } finally {
       await client.end();
     }
   }
-  return { token: await issueToken('bench-user', AUTH_SECRET, 24 * 3600), usersRows };
+  return { token: await issueToken('bench-user', AUTH_SECRET, 24 * 3600), usersRows, cursors };
 }
 
 /**
@@ -170,7 +183,7 @@ export interface SliceOptions {
   engine: HttpEngine;
   settings: LoadSettings;
   context: ScenarioContext;
-  variant?: { name: string; env: Record<string, string> };
+  variant?: ScenarioVariant;
 }
 
 /** One measurement of one target with either engine, sampled by the runner, sanity-checked. */
@@ -195,9 +208,9 @@ export async function measureSlice(options: SliceOptions): Promise<Result> {
           target: name,
           settings,
           signal,
-          request: (i) => scenario.request?.(i, context) ?? { method: 'GET', path: '/' },
+          request: requestBuilder(scenario, context, variant),
           ...(variant ? { variant: variant.name } : {}),
-          ...(scenario.expectStatus ? { expectStatus: scenario.expectStatus } : {}),
+          ...expectedStatuses(scenario, variant),
         }),
   );
   // Generator saturation, Little's law, error rates: warnings in the report.
@@ -205,6 +218,42 @@ export async function measureSlice(options: SliceOptions): Promise<Result> {
     ...measured,
     warnings: [...new Set([...measured.warnings, ...sanityWarnings(measured)])],
   };
+}
+
+/**
+ * A variant of a scenario (a strategy, a shape): its name, the k6 script's `-e` variables, and —
+ * for the in-process engine — its own requests, statuses and post-restore SQL.
+ */
+export interface ScenarioVariant {
+  name: string;
+  env: Record<string, string>;
+  request?: (i: number, context: ScenarioContext) => RequestSpec;
+  expectStatus?: (status: number) => boolean;
+  afterReset?: string;
+  /** Length of a target's turn in interleaved blocks (default 0.1 s): long for slow requests. */
+  turnSeconds?: number;
+}
+
+/** Request `i` of the variant, else of the scenario. */
+export function requestBuilder(
+  scenario: ScenarioDefinition,
+  context: ScenarioContext,
+  variant?: ScenarioVariant,
+): (i: number) => RequestSpec {
+  const build = variant?.request ?? scenario.request;
+  if (!build)
+    throw new Error(
+      `${scenario.id}${variant ? ` ${variant.name}` : ''} has no in-process requests`,
+    );
+  return (i) => build(i, context);
+}
+
+export function expectedStatuses(
+  scenario: ScenarioDefinition,
+  variant?: ScenarioVariant,
+): { expectStatus?: (status: number) => boolean } {
+  const expect = variant?.expectStatus ?? scenario.expectStatus;
+  return expect ? { expectStatus: expect } : {};
 }
 
 export function describeResult(result: Result): string {

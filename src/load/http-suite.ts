@@ -11,7 +11,7 @@ import type { OpenTargetSession } from '../launcher/runner.ts';
 import { noteInfra, recordRanking, recordResult } from '../report/collector.ts';
 import { formatRanking } from '../report/ranking-text.ts';
 import { HTTP_VARIANTS } from '../scenarios/db-http.ts';
-import { getScenario } from '../scenarios/index.ts';
+import { getScenario, isQuick } from '../scenarios/index.ts';
 import { CLOSED_10_VUS_DB } from '../scenarios/load-profiles.ts';
 import {
   closeTargets,
@@ -78,7 +78,9 @@ export async function defineHttpSuite(scenarioId: string): Promise<void> {
 
 /**
  * Which rankings a suite makes: `LAB_MODEL=closed` throughput only, `open` median latency only
- * (at `LAB_RATE` requests/s each, default half the slowest target's throughput), unset both.
+ * (at `LAB_RATE` requests/s each, default half the slowest target's throughput), unset both —
+ * except in quick mode, where unset means throughput only (the latency ranking doubles a suite's
+ * time; ask for it with LAB_MODEL=open).
  */
 export function familiesFromEnv(env: NodeJS.ProcessEnv = process.env): {
   phases: Array<'throughput' | 'latency'>;
@@ -131,20 +133,28 @@ export function targetsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
 /**
  * The body of a db-advanced HTTP bench file (bench/db-advanced/http-*.bench.ts): one scenario,
  * one test per variant (strategy, shape…), each a ranking of the framework × data layer targets
- * by throughput with verdicts (`LAB_TARGETS` to narrow), through the scenario's k6 script (k6
- * has headroom at these rates; a slice where it had none never enters a verdict). Targets start
- * and are verified once per file, the database is restored before every variant. Variants limited
- * to some layers (UNNEST, COPY) run on those targets only.
+ * by throughput with verdicts (`LAB_TARGETS` to narrow or widen: `all`, `python`, `go`). The
+ * in-process engine by default (the variant's own requests, 100-ms turns; `LAB_ENGINE=k6` runs
+ * the k6 scripts instead). Targets start and are verified once per file, the database is
+ * restored before every variant (and every block of a scenario that writes).
+ *
+ * Processes are kept for the whole file (restarting eight targets, two of them ORMs, every block
+ * would cost more than the blocks): process-to-process variation is not replicated here, so the
+ * verdicts use 10% margins — about twice the offset two copies of one target showed in the
+ * pilot (docs/measurement.md) — where the basic rankings, which do restart, use 5%.
+ * Quick mode ranks the data layers of one framework (fastify on pg, TypeORM, MikroORM).
  */
 export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
   const scenario = getScenario(scenarioId);
   const variants = HTTP_VARIANTS[scenario.id] ?? [];
-  const all = (process.env.LAB_TARGETS ? targetsFromEnv() : dbTargetNames()).filter((name) =>
+  const engine = engineFromEnv();
+  const defaults = isQuick() ? QUICK_DB_TARGETS : dbTargetNames();
+  const all = (process.env.LAB_TARGETS ? targetsFromEnv() : defaults).filter((name) =>
     getTarget(name).supports.includes('db'),
   );
   const lab = useLab({ fixtures: [...new Set(['users', ...scenario.fixtures])] });
   const suite = `bench/db-advanced/http-${scenario.id}`;
-  const skip = await k6SkipReason();
+  const skip = engine === 'k6' ? await k6SkipReason() : undefined;
   const budget = budgetSeconds(process.env, DB_VARIANT_BUDGET);
   // 09 keeps its in-process profile for the verdict suite; over HTTP it uses the db profile.
   const settings = scenarioSettings({ ...scenario, load: CLOSED_10_VUS_DB });
@@ -157,7 +167,11 @@ export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
         try {
           started = {
             upstream,
-            sessions: await openTargets(all, targetEnv(lab, upstream), 'external'),
+            sessions: await openTargets(
+              all,
+              targetEnv(lab, upstream),
+              engine === 'inprocess' ? 'inprocess' : 'external',
+            ),
           };
         } catch (error) {
           await upstream.stop();
@@ -179,7 +193,7 @@ export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
     const targets = all.filter(
       (name) => !variant.layers || variant.layers.includes(getTarget(name).dataLayer),
     );
-    const title = `${scenario.id} ${variant.name}: ranking ${targets.join(', ')} (k6)`;
+    const title = `${scenario.id} ${variant.name}: ranking ${targets.join(', ')} (${engine})`;
     if (skip || targets.length < 2) {
       test.skip(`${title} — skipped: ${skip ?? 'fewer than two targets'}`, () => {});
       continue;
@@ -191,12 +205,15 @@ export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
           scenario,
           targets,
           lab,
-          engine: 'k6',
+          engine,
           alpha: testAlpha(),
           budgetSeconds: budget,
           phases: ['throughput'],
           settings,
           variant,
+          restartEvery: 0,
+          minRatio: DB_MARGIN,
+          equivalenceMargin: DB_MARGIN,
           started: started as NonNullable<typeof started>,
           onResult: (result) => recordResult(result, { suite }),
         });
@@ -209,5 +226,10 @@ export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
   }
 }
 
+/** Margins of the db rankings (no process replication there; see defineDbHttpSuite). */
+const DB_MARGIN = 1.1;
+/** Quick runs compare the data layers of one framework. */
+const QUICK_DB_TARGETS = ['fastify', 'fastify+typeorm', 'fastify+mikroorm'];
+
 /** Seconds of blocks per db variant (LAB_BUDGET overrides): 21 variants share a run. */
-const DB_VARIANT_BUDGET = { quick: 15, full: 60 };
+const DB_VARIANT_BUDGET = { quick: 6, full: 45 };

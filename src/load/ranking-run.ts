@@ -10,10 +10,13 @@ import { RankingFamily, type RankingResult } from '../stats/family.ts';
 import type { Metric } from '../stats/metric.ts';
 import { sanityWarnings } from '../stats/sanity.ts';
 import {
+  expectedStatuses,
   type HttpEngine,
   measureSlice,
+  requestBuilder,
   rotate,
   runMeta,
+  type ScenarioVariant,
   scenarioContext,
   targetEnv,
   withTargets,
@@ -73,7 +76,7 @@ export interface RankingRunOptions {
   warmupSeconds?: number;
   /** Base load settings (connections); default the scenario's quick or full load. */
   settings?: LoadSettings;
-  variant?: { name: string; env: Record<string, string> };
+  variant?: ScenarioVariant;
   /**
    * Targets already started and verified (a suite measuring several variants starts them once);
    * their upstream stub. Default: start `targets` now and stop them at the end.
@@ -131,13 +134,13 @@ export function sliceSettings(env: NodeJS.ProcessEnv = process.env): {
   if (fromEnv !== undefined && !(fromEnv > 0)) {
     throw new Error(`LAB_SLICE must be > 0 seconds, got ${JSON.stringify(env.LAB_SLICE)}`);
   }
-  return { slice: fromEnv ?? 1, rewarm: 0.5, warmup: quick ? 3 : 5 };
+  return { slice: fromEnv ?? (quick ? 0.5 : 1), rewarm: 0.5, warmup: quick ? 1 : 5 };
 }
 
-/** Seconds of measured blocks per scenario: LAB_BUDGET, else 40 quick / 180 full. */
+/** Seconds of measured blocks per scenario: LAB_BUDGET, else 25 quick / 180 full. */
 export function budgetSeconds(
   env: NodeJS.ProcessEnv = process.env,
-  defaults: { quick: number; full: number } = { quick: 40, full: 180 },
+  defaults: { quick: number; full: number } = { quick: 25, full: 180 },
 ): number {
   if (env.LAB_BUDGET !== undefined) {
     const value = Number(env.LAB_BUDGET);
@@ -152,7 +155,7 @@ export function budgetSeconds(
 /**
  * Fine interleaving (in-process engine): 100-ms turns per target with 20 ms unmeasured after
  * each switch, and fresh processes before every block (`LAB_RESTART_EVERY`, default 1; 0 keeps
- * the processes for the whole run), warmed up for 1 s of turns. `LAB_INTERLEAVE=0` measures one
+ * the processes for the whole run), warmed up for 1 s of turns (0.5 s in quick mode). `LAB_INTERLEAVE=0` measures one
  * whole slice per target instead. Why both: docs/measurement.md (noise pilot).
  */
 export function interleaveSettings(
@@ -184,7 +187,8 @@ export function interleaveSettings(
     subSlice: 0.1,
     subRewarm: 0.02,
     restartEvery: interleave ? restartEvery : 0,
-    restartWarmup: 1,
+    // Quick runs warm fresh processes for half a second: enough for a ranking of big gaps.
+    restartWarmup: isQuick(env) ? 0.5 : 1,
   };
 }
 
@@ -248,7 +252,7 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
   const names = options.targets.map((t) => (typeof t === 'string' ? t : t.name));
   if (names.length < 2) throw new Error('a ranking needs at least two targets');
   if (engine === 'k6' && !scenario.k6) throw new Error(`${scenario.id} has no k6 script`);
-  if (engine === 'inprocess' && !scenario.request) {
+  if (engine === 'inprocess' && !scenario.request && !options.variant?.request) {
     throw new Error(`${scenario.id} has no in-process request builder`);
   }
   const tag = options.variant ? `${scenario.id} ${options.variant.name}` : scenario.id;
@@ -268,18 +272,20 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
     outcomes: {},
   };
   const familyAlpha = alpha / phases.length;
-  const { interleave, subSlice, subRewarm, restartEvery, restartWarmup } = interleaveSettings(
-    engine,
-    options,
-  );
+  const settingsOfInterleave = interleaveSettings(engine, options);
+  const { interleave, subRewarm, restartEvery, restartWarmup } = settingsOfInterleave;
+  const subSlice = options.variant?.turnSeconds ?? settingsOfInterleave.subSlice;
   /** Back to the seeded state, plus the scenario's own preparation. */
   const restore = async (): Promise<void> => {
     await lab.reset();
-    if (scenario.afterReset) {
+    const statements = [scenario.afterReset, options.variant?.afterReset].filter(
+      (sql): sql is string => Boolean(sql),
+    );
+    if (statements.length > 0) {
       const client = new pg.Client({ connectionString: lab.pg.url });
       await client.connect();
       try {
-        await client.query(scenario.afterReset);
+        for (const sql of statements) await client.query(sql);
       } finally {
         await client.end();
       }
@@ -346,14 +352,17 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
       cycles: number,
     ): Promise<Result[]> => {
       const startedAt = new Date().toISOString();
-      const sides = sessions.map((session) => ({
+      const build = requestBuilder(scenario, context, options.variant);
+      const sides = sessions.map((session, index) => ({
         name: session.target.definition.name,
         pid: session.target.pid,
         driver: createInProcessDriver({
           baseUrl: session.url,
           settings,
-          request: (i) => scenario.request?.(i, context) ?? { method: 'GET', path: '/' },
-          ...(scenario.expectStatus ? { expectStatus: scenario.expectStatus } : {}),
+          // Every target of a block writes into one database: its own range of request numbers
+          // keeps what requests write (emails, skus) apart.
+          request: (i) => build(i + index * 1_000_000_000),
+          ...expectedStatuses(scenario, options.variant),
         }),
       }));
       const dead = new AbortController();

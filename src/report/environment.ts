@@ -119,9 +119,9 @@ function gitState(cwd: string, env: NodeJS.ProcessEnv): Environment['git'] {
   };
 }
 
-/** Variables recorded besides LAB_*; run mechanics (LAB_RUN_ID, LAB_REPORTS_DIR) are not. */
+/** Variables recorded besides LAB_*; run mechanics (LAB_RUN_ID, LAB_REPORTS_DIR, LAB_VERIFIED_DIR) are not. */
 const EXTRA_VARIABLES = ['CI', 'K6_BIN', 'NODE_OPTIONS', 'UV_THREADPOOL_SIZE'];
-const MECHANICS = new Set(['LAB_RUN_ID', 'LAB_REPORTS_DIR']);
+const MECHANICS = new Set(['LAB_RUN_ID', 'LAB_REPORTS_DIR', 'LAB_VERIFIED_DIR']);
 const SECRET_NAME = /SECRET|TOKEN|PASSWORD|PASSWD|KEY/i;
 
 /** Secrets never reach a report: secret-named variables are masked, URL passwords too. */

@@ -17,7 +17,7 @@ export const UPLOAD_SIZE = 65_536;
 const MIXED_UPLOAD_SIZE = 4096;
 
 /** A deterministic pseudo-random integer in [0, n) for request i (no shared RNG state). */
-function pick(i: number, n: number): number {
+export function pick(i: number, n: number): number {
   let x = Math.imul(i + 1, 0x9e3779b1);
   x ^= x >>> 15;
   x = Math.imul(x, 0x85ebca77);

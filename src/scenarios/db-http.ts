@@ -1,5 +1,7 @@
+import type { RequestSpec } from '../load/inprocess/engine.ts';
+import { pick } from './basic.ts';
 import { CLOSED_10_VUS_DB } from './load-profiles.ts';
-import type { ScenarioDefinition } from './types.ts';
+import type { ScenarioContext, ScenarioDefinition } from './types.ts';
 
 /**
  * Scenarios 10–13 over HTTP (framework × data layer targets, k6 scripts under k6/db-advanced/),
@@ -9,9 +11,76 @@ export interface HttpVariant {
   name: string;
   /** `-e` variables of the k6 script. */
   env: Record<string, string>;
-  /** Only targets on these data layers (raw-SQL strategies exist in the pg layer only). */
+  /** Only targets on these data layers (raw-SQL strategies exist in the raw SQL layers only). */
   layers?: string[];
+  /** The same requests for the in-process engine (the default engine of the suites). */
+  request: (i: number, context: ScenarioContext) => RequestSpec;
+  /** Statuses that count as success in-process; default any 2xx. */
+  expectStatus?: (status: number) => boolean;
+  /** SQL run after every restore, before a measurement (the rows an update variant updates). */
+  afterReset?: string;
+  /** Interleaved turns of this length (requests that take longer than the default 0.1 s). */
+  turnSeconds?: number;
 }
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+/** Page size of the reads, as the k6 scripts' SIZE default. */
+const SIZE = 20;
+/**
+ * Rows written or updated per bulk request in-process: 200, as the quick in-process claims (the
+ * k6 script's default is 1,000): 1,000 individual INSERTs take longer than a turn on the ORM
+ * layers, and the ranking needs many requests per turn.
+ */
+const BULK_ROWS = 200;
+/** Turns long enough for several row-by-row bulk requests each. */
+const SLOW_TURN = 0.5;
+/** Row sets an update variant spreads its requests over: 10 connections never share one. */
+const UPDATE_SETS = 16;
+/** The run's tag keeps inserted skus unique across runs in one database. */
+const RUN = `ip-${process.pid}-${Date.now().toString(36)}`;
+
+const get = (path: string): RequestSpec => ({ method: 'GET', path });
+
+const bulkItems = (prefix: string, rows = BULK_ROWS) =>
+  Array.from({ length: rows }, (_, k) => ({
+    sku: `${prefix}-${k}`,
+    name: `Bench item ${k}`,
+    quantity: k % 100,
+    price: `${(k % 1000) + 1}.99`,
+  }));
+
+const insert =
+  (strategy: string) =>
+  (i: number): RequestSpec => ({
+    method: 'POST',
+    path: `/db/bulk/insert?strategy=${strategy}`,
+    headers: JSON_HEADERS,
+    body: JSON.stringify({ items: bulkItems(`${RUN}-${strategy}-${i}`) }),
+  });
+
+/** Rows the update variants change, re-created after every restore: UPDATE_SETS × BULK_ROWS. */
+const UPDATE_ROWS_SQL = `INSERT INTO bulk_items (sku, name, quantity, price)
+  SELECT 'upd-' || s || '-' || k, 'Bench item ' || k, 0, 1.99
+  FROM generate_series(0, ${UPDATE_SETS - 1}) AS s, generate_series(0, ${BULK_ROWS - 1}) AS k`;
+
+const update =
+  (strategy: string) =>
+  (i: number): RequestSpec => {
+    // Consecutive requests take consecutive sets: the 10 in flight never touch the same rows.
+    const set = i % UPDATE_SETS;
+    const quantity = (i * 7919) % 1000;
+    return {
+      method: 'POST',
+      path: `/db/bulk/update?strategy=${strategy}`,
+      headers: JSON_HEADERS,
+      body: JSON.stringify({
+        updates: Array.from({ length: BULK_ROWS }, (_, k) => ({
+          sku: `upd-${set}-${k}`,
+          quantity,
+        })),
+      }),
+    };
+  };
 
 const db = (
   id: string,
@@ -76,31 +145,89 @@ export const DB_HTTP_SCENARIOS: readonly ScenarioDefinition[] = [
   },
 ];
 
+/** Shallow starts, as the k6 script without DEEP=1: the first 1,000 rows. */
+const SHALLOW = 1000;
+
 export const HTTP_VARIANTS: Record<string, HttpVariant[]> = {
   '09-db-pagination': [
-    { name: 'offset', env: { VARIANT: 'offset' } },
-    { name: 'keyset', env: { VARIANT: 'keyset' } },
-    { name: 'cursor', env: { VARIANT: 'cursor' } },
+    {
+      name: 'offset',
+      env: { VARIANT: 'offset' },
+      request: (i) => get(`/db/users/offset?skip=${pick(i, SHALLOW - SIZE + 1)}&size=${SIZE}`),
+    },
+    {
+      name: 'keyset',
+      env: { VARIANT: 'keyset' },
+      request: (i) => get(`/db/users/keyset?after=${pick(i, SHALLOW - SIZE + 1)}&size=${SIZE}`),
+    },
+    {
+      name: 'cursor',
+      env: { VARIANT: 'cursor' },
+      // Pages anywhere in the walk (the k6 script follows `next`; here its cursors are ready).
+      request: (i, c) =>
+        get(
+          c.cursors.length > 0
+            ? `/db/users/cursor?size=${SIZE}&cursor=${c.cursors[pick(i, c.cursors.length)]}`
+            : `/db/users/cursor?size=${SIZE}`,
+        ),
+    },
   ],
   '10-db-column-overhead': ['narrow', 'wide', 'extra_wide', 'wide_projected'].map((shape) => ({
     name: shape,
     env: { SHAPE: shape },
+    request: (i: number) => get(`/db/columns/${shape}?skip=${pick(i, 1001)}&size=${SIZE}`),
   })),
   '11-db-n-plus-one': ['lazy', 'eager', 'select-in'].map((strategy) => ({
     name: strategy,
     env: { STRATEGY: strategy },
+    request: (i: number) =>
+      get(`/db/authors?strategy=${strategy}&skip=${pick(i, 1000 - SIZE + 1)}&size=${SIZE}`),
   })),
   '12-db-bulk-operations': [
-    { name: 'individual', env: { STRATEGY: 'individual' } },
-    { name: 'orm-batch', env: { STRATEGY: 'orm-batch' } },
-    { name: 'multi-values', env: { STRATEGY: 'multi-values' } },
-    { name: 'unnest', env: { STRATEGY: 'unnest' }, layers: ['pg', 'pgx'] },
-    { name: 'copy', env: { STRATEGY: 'copy' }, layers: ['pg', 'pgx'] },
-    { name: 'bulk-update', env: { MODE: 'update', STRATEGY: 'bulk' } },
-    { name: 'individual-update', env: { MODE: 'update', STRATEGY: 'individual' } },
+    {
+      name: 'individual',
+      env: { STRATEGY: 'individual', ROWS: String(BULK_ROWS) },
+      request: insert('individual'),
+      turnSeconds: SLOW_TURN,
+    },
+    {
+      name: 'orm-batch',
+      env: { STRATEGY: 'orm-batch', ROWS: String(BULK_ROWS) },
+      request: insert('orm-batch'),
+      turnSeconds: SLOW_TURN,
+    },
+    { name: 'multi-values', env: { STRATEGY: 'multi-values' }, request: insert('multi-values') },
+    {
+      name: 'unnest',
+      env: { STRATEGY: 'unnest' },
+      layers: ['pg', 'pgx'],
+      request: insert('unnest'),
+    },
+    { name: 'copy', env: { STRATEGY: 'copy' }, layers: ['pg', 'pgx'], request: insert('copy') },
+    {
+      name: 'bulk-update',
+      env: { MODE: 'update', STRATEGY: 'bulk', ROWS: String(BULK_ROWS) },
+      request: update('bulk'),
+      afterReset: UPDATE_ROWS_SQL,
+    },
+    {
+      name: 'individual-update',
+      env: { MODE: 'update', STRATEGY: 'individual', ROWS: String(BULK_ROWS) },
+      request: update('individual'),
+      afterReset: UPDATE_ROWS_SQL,
+      turnSeconds: SLOW_TURN,
+    },
   ],
   '13-db-transactions': ['none', 'pessimistic', 'optimistic', 'serializable'].map((strategy) => ({
     name: strategy,
     env: { STRATEGY: strategy },
+    request: (): RequestSpec => ({
+      method: 'POST',
+      path: `/db/products/1/decrement?strategy=${strategy}`,
+      headers: JSON_HEADERS,
+      body: '{"quantity":1}',
+    }),
+    // 409 (not applied: retries exhausted) is an outcome of the scenario, not an error.
+    expectStatus: (status: number) => status === 200 || status === 409,
   })),
 };

@@ -8,6 +8,11 @@ export interface ScenarioContext {
   token: string;
   /** Rows seeded in `users` (fixture scale × 100,000). */
   usersRows: number;
+  /**
+   * Cursors of `GET /db/users/cursor` for the first rows by (created_at, id), so in-process load
+   * can ask for cursor pages without walking to them (empty unless the `users` set is seeded).
+   */
+  cursors: string[];
 }
 
 export type ScenarioCategory = 'basic' | 'db-advanced';
