@@ -1,6 +1,5 @@
 import pg from 'pg';
 import { encodeCursor } from '../data/errors.ts';
-import { unreachableDependencies } from '../infra/dependencies.ts';
 import type { Lab } from '../infra/lab.ts';
 import type { Upstream } from '../infra/upstream.ts';
 import type { TargetEnv } from '../launcher/launch.ts';

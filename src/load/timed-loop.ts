@@ -22,6 +22,44 @@ export interface TimedLoopOptions {
   meta?: Result['meta'];
 }
 
+/** The Result of a timed loop: `seconds` of operation time, a failure if one threw. */
+function loopResult(context: {
+  scenario: string;
+  target: string;
+  variant?: string | undefined;
+  concurrency: number;
+  operations: number;
+  histogram: LatencyHistogram;
+  seconds: number;
+  startedAt: string;
+  failure: string | undefined;
+  meta: Result['meta'];
+}): Result {
+  const requests = context.histogram.totalCount;
+  return {
+    engine: 'micro',
+    scenario: context.scenario,
+    target: context.target,
+    ...(context.variant ? { variant: context.variant } : {}),
+    settings: {
+      model: 'closed',
+      concurrency: context.concurrency,
+      durationSeconds: 0,
+      operations: context.operations,
+    },
+    requests,
+    throughput: context.seconds > 0 ? requests / context.seconds : 0,
+    latency: summarizeMicros(context.histogram),
+    errors: context.failure ? 1 : 0,
+    failedChecks: 0,
+    statuses: {},
+    warnings: [],
+    startedAt: context.startedAt,
+    meta: context.meta,
+    ...(context.failure ? { failure: context.failure } : {}),
+  };
+}
+
 /** One side of a paired loop: its operation and preparation, named for its Result. */
 export interface LoopSide {
   target: string;
@@ -81,39 +119,26 @@ export async function runInterleavedLoops(options: {
       (histograms[k] as LatencyHistogram).recordValue(Math.max(1, Math.round(ms * 1000)));
     }
   }
-  const results = sides.map((side, k): Result => {
-    const histogram = histograms[k] as LatencyHistogram;
-    const requests = histogram.totalCount;
-    const seconds = (busy[k] ?? 0) / 1000;
-    const failed = failure?.[0] === k ? failure[1] : undefined;
-    return {
-      engine: 'micro',
-      scenario: options.scenario,
-      target: side.target,
-      ...(side.variant ? { variant: side.variant } : {}),
-      settings: {
-        model: 'closed',
+  const results = sides.map(
+    (side, k): Result =>
+      loopResult({
+        scenario: options.scenario,
+        target: side.target,
+        variant: side.variant,
         concurrency: 1,
-        durationSeconds: 0,
         operations: options.operations,
-      },
-      requests,
-      throughput: seconds > 0 ? requests / seconds : 0,
-      latency: summarizeMicros(histogram),
-      errors: failed ? 1 : 0,
-      failedChecks: 0,
-      statuses: {},
-      warnings: [],
-      startedAt,
-      meta: {
-        operations: options.operations,
-        warmupOperations: warmup,
-        interleaved: `operation by operation with ${n - 1} other variant${n > 2 ? 's' : ''}`,
-        ...options.meta,
-      },
-      ...(failed ? { failure: failed } : {}),
-    };
-  });
+        histogram: histograms[k] as LatencyHistogram,
+        seconds: (busy[k] ?? 0) / 1000,
+        startedAt,
+        failure: failure?.[0] === k ? failure[1] : undefined,
+        meta: {
+          operations: options.operations,
+          warmupOperations: warmup,
+          interleaved: `operation by operation with ${n - 1} other variant${n > 2 ? 's' : ''}`,
+          ...options.meta,
+        },
+      }),
+  );
   for (const h of histograms) h.destroy();
   return results;
 }
@@ -159,25 +184,18 @@ export async function runTimedLoop(options: TimedLoopOptions): Promise<Result> {
   };
   const began = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - began) / 1000;
-  const requests = histogram.totalCount;
-  const result: Result = {
-    engine: 'micro',
+  const result = loopResult({
     scenario: options.scenario,
     target: options.target,
-    ...(options.variant ? { variant: options.variant } : {}),
-    settings: { model: 'closed', concurrency, durationSeconds: 0, operations: options.operations },
-    requests,
-    throughput: seconds > 0 ? requests / seconds : 0,
-    latency: summarizeMicros(histogram),
-    errors: failure ? 1 : 0,
-    failedChecks: 0,
-    statuses: {},
-    warnings: [],
+    variant: options.variant,
+    concurrency,
+    operations: options.operations,
+    histogram,
+    seconds: (performance.now() - began) / 1000,
     startedAt,
+    failure,
     meta: { operations: options.operations, warmupOperations: warmup, ...options.meta },
-    ...(failure ? { failure } : {}),
-  };
+  });
   histogram.destroy();
   return result;
 }
