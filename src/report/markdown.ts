@@ -10,7 +10,13 @@ import {
   serverLine,
 } from './groups.ts';
 import { describePair, errorLine, familyTitle, formatValue, outcomeLines } from './ranking-text.ts';
-import type { ClaimStatus, Environment, RunReport, StoredComparison } from './types.ts';
+import type {
+  ClaimStatus,
+  Environment,
+  RankingData,
+  RunReport,
+  StoredComparison,
+} from './types.ts';
 
 /**
  * The run report as Markdown (file, GitHub step summary): the answers first (rankings with
@@ -57,60 +63,71 @@ function answerSection(report: RunReport): string[] {
   const notPassed = report.comparisons.filter((c) => c.claim && c.claim.status !== 'passed');
   if (rankings.length === 0 && notPassed.length === 0 && !report.errorControl) return [];
   const out = ['## Answers', ''];
-  const ec = report.errorControl;
-  if (ec && ec.comparisons > 0) {
-    out.push(
-      `Error control: family-wise α = ${ec.alpha} for the whole run, shared by ${ec.suites} verdict suite${plural(ec.suites)} ` +
-        `(Holm within each ranking); ${ec.comparisons} comparisons; expected false calls ≤ ${ec.expectedFalseCalls.toPrecision(2)}.`,
-      '',
-    );
-  }
-  for (const stored of rankings) {
-    const run = stored.ranking;
-    for (const family of run.families) {
-      out.push(`### ${inline(familyTitle(run, family))}`, '');
-      const byPair = new Map(family.reported.map((p) => [`${p.a}\u0000${p.b}`, p]));
-      const rows = [
-        [
-          'Rank',
-          'Target',
-          family.phase === 'throughput' ? 'Throughput' : 'Median latency',
-          'vs next',
-          'vs best',
-        ],
-      ];
-      const names = family.ranking.map((r) => r.target);
-      family.ranking.forEach((row, k) => {
-        const next = names[k + 1];
-        const toNext = next ? byPair.get(`${row.target}\u0000${next}`) : undefined;
-        const toBest = k >= 1 ? byPair.get(`${names[0]}\u0000${row.target}`) : undefined;
-        rows.push([
-          String(row.rank),
-          `${row.target}${row.undecidable ? ' ⚠️' : ''}`,
-          formatValue(row.estimate, family.phase),
-          toNext ? verdictCell(toNext) : '',
-          toBest ? verdictCell(toBest) : '',
-        ]);
-      });
-      out.push(table(rows, ['r', 'l', 'r', 'l', 'l']), '');
-      for (const pair of family.reported) out.push(`- ${inline(describePair(pair))}`);
-      for (const row of family.ranking) {
-        if (row.undecidable) out.push(`- ⚠️ ${row.target}: ${inline(row.undecidable)}`);
-      }
-      out.push(`- ${inline(errorLine(family))}`, '');
-    }
-    for (const line of outcomeLines(run)) out.push(`- ${inline(line)}`);
-    if (run.problems.length > 0) {
-      out.push(
-        `- ❌ ${run.problems.length} slice${plural(run.problems.length)} left out: ${inline(run.problems.slice(0, 5).join('; '))}`,
-        '',
-      );
-    }
-  }
+  const control = errorControlLine(report);
+  if (control) out.push(control, '');
+  for (const stored of rankings) out.push(...rankingLines(stored.ranking));
   if (notPassed.length > 0) {
     out.push('### Claims not confirmed', '');
     for (const c of notPassed) out.push(...comparisonLines(c));
     out.push('');
+  }
+  return out;
+}
+
+/** How the run's error rate was controlled, one sentence; undefined when it made no verdicts. */
+export function errorControlLine(report: RunReport): string | undefined {
+  const ec = report.errorControl;
+  if (!ec || ec.comparisons === 0) return undefined;
+  return (
+    `Error control: family-wise α = ${ec.alpha} for the whole run, shared by ${ec.suites} verdict suite${plural(ec.suites)} ` +
+    `(Holm within each ranking); ${ec.comparisons} comparisons; expected false calls ≤ ${ec.expectedFalseCalls.toPrecision(2)}.`
+  );
+}
+
+/**
+ * One ranking as Markdown: per family a table (rank, target, value, verdict to the next and to
+ * the best), the verdict lines, the error control; then outcomes and slices left out.
+ */
+export function rankingLines(run: RankingData): string[] {
+  const out: string[] = [];
+  for (const family of run.families) {
+    out.push(`### ${inline(familyTitle(run, family))}`, '');
+    const byPair = new Map(family.reported.map((p) => [`${p.a}\u0000${p.b}`, p]));
+    const rows = [
+      [
+        'Rank',
+        'Target',
+        family.phase === 'throughput' ? 'Throughput' : 'Median latency',
+        'vs next',
+        'vs best',
+      ],
+    ];
+    const names = family.ranking.map((r) => r.target);
+    family.ranking.forEach((row, k) => {
+      const next = names[k + 1];
+      const toNext = next ? byPair.get(`${row.target}\u0000${next}`) : undefined;
+      const toBest = k >= 1 ? byPair.get(`${names[0]}\u0000${row.target}`) : undefined;
+      rows.push([
+        String(row.rank),
+        `${row.target}${row.undecidable ? ' ⚠️' : ''}`,
+        formatValue(row.estimate, family.phase),
+        toNext ? verdictCell(toNext) : '',
+        toBest ? verdictCell(toBest) : '',
+      ]);
+    });
+    out.push(table(rows, ['r', 'l', 'r', 'l', 'l']), '');
+    for (const pair of family.reported) out.push(`- ${inline(describePair(pair))}`);
+    for (const row of family.ranking) {
+      if (row.undecidable) out.push(`- ⚠️ ${row.target}: ${inline(row.undecidable)}`);
+    }
+    out.push(`- ${inline(errorLine(family))}`, '');
+  }
+  for (const line of outcomeLines(run)) out.push(`- ${inline(line)}`);
+  if (run.problems.length > 0) {
+    out.push(
+      `- ❌ ${run.problems.length} slice${plural(run.problems.length)} left out: ${inline(run.problems.slice(0, 5).join('; '))}`,
+      '',
+    );
   }
   return out;
 }
@@ -123,7 +140,7 @@ const VERDICT_ICON: Record<string, string> = {
 };
 
 /** `▲ 1.26× [1.18, 1.34]`: the verdict of the row's target (A) against the other. */
-function verdictCell(p: PairVerdict): string {
+export function verdictCell(p: PairVerdict): string {
   const interval = Number.isFinite(p.lower)
     ? ` [${p.lower.toFixed(2)}, ${p.upper.toFixed(2)}]`
     : '';
@@ -131,7 +148,7 @@ function verdictCell(p: PairVerdict): string {
   return `${VERDICT_ICON[p.verdict] ?? ''} ${word} ${Number.isFinite(p.ratio) ? p.ratio.toFixed(2) : '—'}×${interval}`;
 }
 
-function duration(from: string, to: string): string {
+export function duration(from: string, to: string): string {
   const seconds = (Date.parse(to) - Date.parse(from)) / 1000;
   if (!Number.isFinite(seconds) || seconds < 0) return 'duration unknown';
   if (seconds < 120) return `took ${seconds.toFixed(0)} s`;
@@ -144,18 +161,18 @@ function cell(text: string): string {
 }
 
 /** List items: one line. */
-function inline(text: string): string {
+export function inline(text: string): string {
   return text.replace(/\r?\n/g, ' ');
 }
 
-function table(rows: string[][], align?: string[]): string {
+export function table(rows: string[][], align?: string[]): string {
   return markdownTable(
     rows.map((row) => row.map(cell)),
     align ? { align } : undefined,
   );
 }
 
-function environmentTable(env: Environment): string {
+export function environmentTable(env: Environment): string {
   const { cpu, os, git, config, pinning, infra } = env;
   const governor = cpu.governor ? `, governor ${cpu.governor}` : '';
   const cores =
@@ -220,11 +237,7 @@ function scenarioSections(report: RunReport): string[][] {
   for (const c of report.comparisons) seen(c.scenario);
 
   return scenarios.map((scenario) => {
-    const lines = [`## ${scenario}`, ''];
-    const groups = groupByLoad(report.results.filter((r) => r.result.scenario === scenario));
-    for (const group of groups) {
-      lines.push(`*${loadLabel(group.engine, group.settings)}*`, '', ...groupTable(group), '');
-    }
+    const lines = [`## ${scenario}`, '', ...scenarioTables(report, scenario)];
     const comparisons = report.comparisons.filter((c) => c.scenario === scenario);
     if (comparisons.length > 0) {
       lines.push('**Comparisons**', '');
@@ -233,6 +246,16 @@ function scenarioSections(report: RunReport): string[][] {
     }
     return trimBlank(lines);
   });
+}
+
+/** A scenario's measurements: one table per load profile (engine, model, duration). */
+export function scenarioTables(report: RunReport, scenario: string): string[] {
+  const lines: string[] = [];
+  const groups = groupByLoad(report.results.filter((r) => r.result.scenario === scenario));
+  for (const group of groups) {
+    lines.push(`*${loadLabel(group.engine, group.settings)}*`, '', ...groupTable(group), '');
+  }
+  return lines;
 }
 
 function trimBlank(lines: string[]): string[] {
@@ -407,7 +430,7 @@ const CLAIM_ICON: Record<ClaimStatus, string> = { passed: '✅', failed: '❌', 
 /** Warnings shown per comparison; the JSON keeps all. */
 const MAX_COMPARISON_WARNINGS = 5;
 
-function comparisonLines(stored: StoredComparison): string[] {
+export function comparisonLines(stored: StoredComparison): string[] {
   const c = stored.comparison;
   const icon = stored.claim ? `${CLAIM_ICON[stored.claim.status]} ` : '';
   const claim = stored.claim

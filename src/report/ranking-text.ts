@@ -1,5 +1,5 @@
 import type { FamilyRun, RankingRun } from '../load/ranking-run.ts';
-import type { PairVerdict } from '../stats/family.ts';
+import { flip, type PairVerdict, type RankingResult } from '../stats/family.ts';
 import type { RankingData } from './types.ts';
 
 /**
@@ -90,4 +90,20 @@ export function outcomeLines(run: AnyRanking): string[] {
         .map(([name, n]) => `${name} ${n.toLocaleString('en-US')}`)
         .join(', ')}`,
   );
+}
+
+/**
+ * The verdict of `a` against `b` among every pair Holm decided, oriented as asked (the family
+ * stores each pair with the better point estimate first); undefined when the family lacks one.
+ */
+export function pairOf(
+  family: Pick<RankingResult, 'pairs'>,
+  a: string,
+  b: string,
+): PairVerdict | undefined {
+  for (const pair of family.pairs) {
+    if (pair.a === a && pair.b === b) return pair;
+    if (pair.a === b && pair.b === a) return flip(pair);
+  }
+  return undefined;
 }

@@ -358,14 +358,33 @@ export function fixtureReport(options: FixtureOptions = {}): RunReport {
  * families, one target the generator could not measure, and one slice left out.
  */
 export function fixtureRanking(): RankingData {
-  const rng = createRandom(11);
   const speeds: Record<string, number> = {
     fastify: 30_000,
     'nestjs-fastify': 24_000,
     express: 14_500,
     [NASTY]: 14_400,
   };
-  const families: FamilyRun[] = (['throughput', 'latency'] as const).map((phase) => {
+  return {
+    scenario: '01-lightweight',
+    engine: 'inprocess',
+    targets: Object.keys(speeds),
+    alpha: 0.05,
+    budgetSeconds: 180,
+    families: rankedFamilies(speeds, 11),
+    problems: ['express throughput block 3: 2 errors, 0 failed checks of 30000'],
+    saturated: {},
+    outcomes: {},
+    resultCount: 64,
+  };
+}
+
+/**
+ * Throughput and latency families decided from 8 synthetic blocks (seeded): every target at its
+ * speed (requests/s; latency 1000 / speed ms), a drift shared by the block and 3% noise each.
+ */
+export function rankedFamilies(speeds: Record<string, number>, seed: number): FamilyRun[] {
+  const rng = createRandom(seed);
+  return (['throughput', 'latency'] as const).map((phase) => {
     const family = new RankingFamily(Object.keys(speeds), {
       metric: phase === 'throughput' ? 'throughput' : 'median',
       alpha: 0.025,
@@ -391,18 +410,6 @@ export function fixtureRanking(): RankingData {
       sliceSeconds: 2,
     };
   });
-  return {
-    scenario: '01-lightweight',
-    engine: 'inprocess',
-    targets: Object.keys(speeds),
-    alpha: 0.05,
-    budgetSeconds: 180,
-    families,
-    problems: ['express throughput block 3: 2 errors, 0 failed checks of 30000'],
-    saturated: {},
-    outcomes: {},
-    resultCount: 64,
-  };
 }
 
 export function fixtureComparison(): RunComparison {
