@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +9,9 @@ import {
   externalTarget,
   externalTargetFromEnv,
 } from '../src/launcher/external.ts';
-import { REPO_ROOT } from '../src/launcher/registry.ts';
 import { loadRunReport } from '../src/report/load.ts';
 import { getScenario } from '../src/scenarios/index.ts';
+import { CLI, runChild } from './support/cli-child.ts';
 import { type FakeTarget, startFakeTarget } from './support/fake-targets.ts';
 
 /**
@@ -20,38 +19,14 @@ import { type FakeTarget, startFakeTarget } from './support/fake-targets.ts';
  * with the failing checks), then ranks it beside registered targets, marked external, not pinned
  * or sampled. The "own server" here is the contract's in-memory reference implementation.
  */
-const CLI = join(REPO_ROOT, 'src/cli/main.ts');
 const root = mkdtempSync(join(tmpdir(), 'lab-external-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function lab(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
+const lab = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runChild(process.execPath, [CLI, ...args], {
     LAB_REPORTS_DIR: join(root, 'reports-default'),
     ...env,
-  };
-  delete childEnv.LAB_RUN_ID;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: REPO_ROOT,
-      env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c) => {
-      stderr += c;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-}
 
 describe('external target definitions', () => {
   it('takes a new name and an http base URL, and knows whether it serves /db', () => {

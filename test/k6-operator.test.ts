@@ -1,51 +1,24 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ajvModule from 'ajv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { startUpstream, type Upstream } from '../src/infra/upstream.ts';
-import { useLab } from '../src/infra/vitest.ts';
-import { type RunningTarget, startTarget } from '../src/launcher/launch.ts';
-import { REPO_ROOT } from '../src/launcher/registry.ts';
 import { findK6, k6SkipReason } from '../src/load/k6/binary.ts';
 import { flattenScript, k6OperatorManifests } from '../src/load/k6/operator.ts';
 import { getScenario } from '../src/scenarios/index.ts';
+import { CLI, runChild, useFastify } from './support/cli-child.ts';
 
 /**
  * `lab k6-operator` and `lab k6-merge`: the TestRun + ConfigMap have the k6-operator CRD's shape,
  * the ConfigMap is a self-contained script directory (what the runner pods mount at /test/), and
  * two segments of it, run by k6 as the pods run them, merge into exactly the requested work.
  */
-const CLI = join(REPO_ROOT, 'src/cli/main.ts');
 const Ajv = ajvModule.default;
 const root = mkdtempSync(join(tmpdir(), 'lab-k6-operator-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function run(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c) => {
-      stderr += c;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = runChild;
 
 /**
  * The part of the k6-operator TestRun CRD (k6.io/v1alpha1, config/crd/bases/k6.io_testruns.yaml in
@@ -216,26 +189,14 @@ const skip = (await k6SkipReason()) ?? (findK6() ? undefined : 'no k6 binary (K6
 describe.skipIf(skip !== undefined)(
   `the TestRun's script, run as the runner pods run it${skip ? ` (skipped: ${skip})` : ''}`,
   () => {
-    const lab = useLab({ fixtures: ['users'], scale: 0.01 });
-    let upstream: Upstream | undefined;
-    let target: RunningTarget | undefined;
-    beforeAll(async () => {
-      upstream = await startUpstream();
-      target = await startTarget('fastify', {
-        DATABASE_URL: lab.pg.url,
-        UPSTREAM_URL: upstream.url,
-      });
-    });
-    afterAll(async () => {
-      await Promise.all([target?.stop(), upstream?.stop()]);
-    });
+    const fastify = useFastify();
 
     it('two segments of the ConfigMap’s script, logs merged by lab k6-merge: the requested work', async () => {
       const k6 = findK6() as NonNullable<ReturnType<typeof findK6>>;
       const manifests = k6OperatorManifests({
         scenario: getScenario('02-json-payload'),
         parallelism: 2,
-        baseUrl: (target as RunningTarget).url,
+        baseUrl: fastify().url,
         settings: { model: 'closed', durationSeconds: 0, concurrency: 4, operations: 600 },
         context: { token: 'unused', usersRows: 1000 },
       });

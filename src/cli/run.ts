@@ -130,6 +130,18 @@ export function generatorsNote(generators: number, plan = pinningPlan()): string
   );
 }
 
+/** The infrastructure provider of a command; none available: exit 1 with the doctor hint. */
+export async function providerFor(env: NodeJS.ProcessEnv): Promise<ProviderSpec> {
+  try {
+    return await selectProvider({ env });
+  } catch (error) {
+    if (error instanceof InfraUnavailableError) {
+      throw setupError(`${error.message}\n(\`pnpm lab doctor\` shows what this machine has.)`);
+    }
+    throw error;
+  }
+}
+
 /** The external target of `--target-url` (with `--name`, `--target-db-url`), if any. */
 export function externalFromOptions(options: RunCommandOptions): TargetDefinition | undefined {
   if (options.targetUrl === undefined) {
@@ -326,14 +338,7 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
 
   const problems: string[] = [];
   try {
-    try {
-      spec = await selectProvider({ env });
-    } catch (error) {
-      if (error instanceof InfraUnavailableError) {
-        throw setupError(`${error.message}\n(\`pnpm lab doctor\` shows what this machine has.)`);
-      }
-      throw error;
-    }
+    spec = await providerFor(env);
     run = beginRun({
       env,
       provider: { kind: spec.kind, tried: spec.tried },

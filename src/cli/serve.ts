@@ -1,12 +1,11 @@
-import { InfraUnavailableError } from '../infra/errors.ts';
 import { type Lab, startLab } from '../infra/lab.ts';
-import { disposeSpec, type ProviderSpec, selectProvider } from '../infra/select-provider.ts';
+import { disposeSpec, type ProviderSpec } from '../infra/select-provider.ts';
 import { startUpstream, type Upstream } from '../infra/upstream.ts';
 import { type OpenTargetSession, openTargetSession } from '../launcher/runner.ts';
 import { AUTH_SECRET, closeTargets, targetEnv } from '../load/http-scenario.ts';
 import { issueToken } from '../targets/shared/auth.ts';
-import { EXIT, requireValidEnv, setupError, usageError } from './errors.ts';
-import type { RunIo } from './run.ts';
+import { EXIT, requireValidEnv, usageError } from './errors.ts';
+import { providerFor, type RunIo } from './run.ts';
 import { requireBuilt, selectTargets, splitList } from './select.ts';
 
 /**
@@ -72,14 +71,7 @@ export async function serveCommand(
   let upstream: Upstream | undefined;
   const sessions: OpenTargetSession[] = [];
   const started = async (): Promise<void> => {
-    try {
-      spec = await selectProvider({ env });
-    } catch (error) {
-      if (error instanceof InfraUnavailableError) {
-        throw setupError(`${error.message}\n(\`pnpm lab doctor\` shows what this machine has.)`);
-      }
-      throw error;
-    }
+    spec = await providerFor(env);
     try {
       lab = await startLab({ fixtures: fixtures.length > 0 ? fixtures : 'all', spec });
     } catch (error) {

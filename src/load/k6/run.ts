@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../../launcher/registry.ts';
 import { pinnedCommand } from '../pinning.ts';
 import { startProcSampler } from '../proc-sampler.ts';
 import type { LoadSettings, Result } from '../result.ts';
-import { runTool } from '../tool-process.ts';
+import { runTool, type ToolExit } from '../tool-process.ts';
 import { K6_FIX, type K6Binary, type K6Runner, resolveK6 } from './binary.ts';
 import { containerPath, runK6Container } from './container.ts';
 import { parseK6Summary } from './summary.ts';
@@ -108,7 +108,8 @@ export function prometheusRemoteWrite(
   };
 }
 
-function emptyResult(options: K6RunOptions, startedAt: string, failure: string): Result {
+/** A k6 Result with no measurement, only the reason. */
+export function emptyResult(options: K6RunOptions, startedAt: string, failure: string): Result {
   return {
     engine: 'k6',
     scenario: options.scenario,
@@ -234,20 +235,13 @@ export async function runK6(options: K6RunOptions): Promise<Result> {
         timeoutMs,
       );
     }
-    const pinned = pinnedCommand(k6.path, args, options.cpus);
-    // k6's own CPU use, for the "load generator saturated" sanity check.
-    let sampler: ReturnType<typeof startProcSampler> | undefined;
-    const run = await runTool(pinned.command, pinned.args, {
-      cwd: REPO_ROOT,
+    const { run, cpuPercent: generatorCpu } = await runK6Process(k6.path, args, {
+      cpus: options.cpus,
       env: childEnv,
       timeoutMs,
-      onSpawn: (pid) => {
-        sampler = startProcSampler(pid);
-      },
     });
     const { stdout, stderr, timedOut } = run;
     const exit = run.code;
-    const generatorCpu = sampler?.stop().cpuPercent.mean;
 
     const result = finish(
       options,
@@ -271,6 +265,28 @@ export async function runK6(options: K6RunOptions): Promise<Result> {
     rmSync(dir, { recursive: true, force: true });
     trackedDir.release();
   }
+}
+
+/**
+ * One k6 process (pinned to `cpus` when given) run to its end, with its own CPU use sampled from
+ * /proc for the "load generator saturated" check: % of one core, mean over the run.
+ */
+export async function runK6Process(
+  k6Path: string,
+  args: string[],
+  options: { cpus: string | undefined; env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<{ run: ToolExit; cpuPercent: number | undefined }> {
+  const pinned = pinnedCommand(k6Path, args, options.cpus);
+  let sampler: ReturnType<typeof startProcSampler> | undefined;
+  const run = await runTool(pinned.command, pinned.args, {
+    cwd: REPO_ROOT,
+    env: options.env,
+    timeoutMs: options.timeoutMs,
+    onSpawn: (pid) => {
+      sampler = startProcSampler(pid);
+    },
+  });
+  return { run, cpuPercent: sampler?.stop().cpuPercent.mean };
 }
 
 /** Turns k6's exit and summary file into the Result. */

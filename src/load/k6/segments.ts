@@ -6,12 +6,17 @@ import { makeScratchDir } from '../../infra/local/process.ts';
 import { parseCpuList } from '../../launcher/launch.ts';
 import { REPO_ROOT } from '../../launcher/registry.ts';
 import { type LatencyHistogram, newLatencyHistogram, summarizeMicros } from '../histogram.ts';
-import { pinnedCommand } from '../pinning.ts';
-import { startProcSampler } from '../proc-sampler.ts';
 import type { Result } from '../result.ts';
-import { runTool } from '../tool-process.ts';
 import { K6_FIX, type K6Runner, resolveK6 } from './binary.ts';
-import { finish, type K6RunOptions, k6Invocation, prometheusRemoteWrite, tail } from './run.ts';
+import {
+  emptyResult,
+  finish,
+  type K6RunOptions,
+  k6Invocation,
+  prometheusRemoteWrite,
+  runK6Process,
+  tail,
+} from './run.ts';
 
 /**
  * One k6 scenario split across N k6 processes with k6's own execution segments
@@ -257,20 +262,7 @@ export async function runK6Segments(
       : { kind: 'binary', ...options.k6 }
     : await resolveK6();
   const fail = (failure: string): Result => ({
-    engine: 'k6',
-    scenario: options.scenario,
-    target: options.target,
-    ...(options.variant ? { variant: options.variant } : {}),
-    settings: options.settings,
-    requests: 0,
-    throughput: 0,
-    latency: { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 },
-    errors: 0,
-    failedChecks: 0,
-    statuses: {},
-    failure,
-    warnings: [],
-    startedAt,
+    ...emptyResult(options, startedAt, failure),
     meta: { 'k6.generators': options.generators },
   });
   if (!k6) return fail(`k6 not found; ${K6_FIX}`);
@@ -309,17 +301,11 @@ export async function runK6Segments(
           ],
         });
         const cpus = cpuLists[i];
-        const pinned = pinnedCommand(k6.path, args, cpus);
-        let sampler: ReturnType<typeof startProcSampler> | undefined;
-        const run = await runTool(pinned.command, pinned.args, {
-          cwd: REPO_ROOT,
+        const { run, cpuPercent } = await runK6Process(k6.path, args, {
+          cpus,
           env: childEnv,
           timeoutMs,
-          onSpawn: (pid) => {
-            sampler = startProcSampler(pid);
-          },
         });
-        const cpuPercent = sampler?.stop().cpuPercent.mean;
         const result = finish(
           { ...options, ...(cpus ? { cpus } : {}) },
           startedAt,
