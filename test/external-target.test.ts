@@ -9,6 +9,7 @@ import {
   externalTarget,
   externalTargetFromEnv,
 } from '../src/launcher/external.ts';
+import { REPO_ROOT } from '../src/launcher/registry.ts';
 import { loadRunReport } from '../src/report/load.ts';
 import { getScenario } from '../src/scenarios/index.ts';
 import { CLI, runChild } from './support/cli-child.ts';
@@ -204,4 +205,46 @@ describe('lab run --target-url', () => {
     const html = readFileSync(join(reports, json?.replace(/\.json$/, '.html') as string), 'utf8');
     expect(html).toContain(EXTERNAL_ENVIRONMENT);
   }, 180_000);
+});
+
+describe('a bench file with LAB_TARGET_URL', () => {
+  let good: FakeTarget | undefined;
+  beforeAll(async () => {
+    good = await startFakeTarget();
+  });
+  afterAll(async () => {
+    await good?.close();
+  });
+
+  it('ranks the external server beside LAB_TARGETS, marked external', async () => {
+    const reports = join(root, 'reports-bench');
+    // As `pnpm bench` runs a suite; the child is not this vitest (no CI/VITEST variables).
+    const { CI: _ci, VITEST: _v, VITEST_WORKER_ID: _w, VITEST_POOL_ID: _p, ...env } = process.env;
+    const out = await runChild(
+      process.execPath,
+      [join(REPO_ROOT, 'node_modules/vitest/vitest.mjs'), 'bench', '--run', 'bench/basic/01'],
+      {
+        ...env,
+        LAB_TARGET_URL: (good as FakeTarget).url,
+        LAB_TARGET_NAME: 'my-api',
+        LAB_TARGETS: 'fastify',
+        LAB_MODEL: 'closed',
+        LAB_QUICK: '1',
+        LAB_SLICE: '0.3',
+        LAB_BUDGET: '3',
+        LAB_SCALE: '0.01',
+        LAB_REPORTS_DIR: reports,
+      },
+    );
+    expect(out.code, `${out.stdout.slice(-3000)}\n${out.stderr.slice(-3000)}`).toBe(0);
+    expect(out.stdout).toMatch(/ranking fastify, my-api \(inprocess\)/);
+    const json = readdirSync(reports).find((f) => /^run-.*\.json$/.test(f));
+    const report = loadRunReport(join(reports, json as string));
+    const mine = report.results.map((r) => r.result).filter((r) => r.target === 'my-api');
+    expect(mine.length).toBeGreaterThanOrEqual(3);
+    for (const result of mine) {
+      expect(result.meta['target.environment']).toBe(EXTERNAL_ENVIRONMENT);
+      expect(result.resources).toBeUndefined();
+    }
+  }, 150_000);
 });
