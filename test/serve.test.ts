@@ -51,7 +51,9 @@ describe('lab serve', () => {
   it('serves fastify with a seeded database until SIGINT, then leaves nothing behind', async () => {
     child = spawn(process.execPath, [CLI, 'serve', 'fastify', '--fixtures', 'users'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, LAB_TMPDIR: scratch, LAB_SCALE: '0.01', LAB_INFRA: 'local' },
+      // The default provider selection, as users run it (it loads testcontainers, and with it a
+      // signal-exit handler that must not turn Ctrl-C into a kill).
+      env: { ...process.env, LAB_TMPDIR: scratch, LAB_SCALE: '0.01' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

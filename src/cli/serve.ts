@@ -28,12 +28,17 @@ export interface ServeIo extends RunIo {
   until?: Promise<unknown>;
 }
 
+/**
+ * The first SIGINT or SIGTERM. The listeners stay until `dispose()`: with `once` they would be
+ * gone when the signal is emitted, and a dependency's signal-exit handler, seeing no other
+ * listener, would re-raise the signal and kill this process before anything is stopped.
+ */
 function signalled(): { promise: Promise<NodeJS.Signals>; dispose: () => void } {
   let dispose = () => {};
   const promise = new Promise<NodeJS.Signals>((resolve) => {
     const on = (signal: NodeJS.Signals) => resolve(signal);
-    process.once('SIGINT', on);
-    process.once('SIGTERM', on);
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
     dispose = () => {
       process.off('SIGINT', on);
       process.off('SIGTERM', on);
@@ -133,8 +138,8 @@ export async function serveCommand(
   }
   // A second signal while stopping: leave the rest to the cleanup watchdog.
   const hurry = () => process.exit(130);
-  process.once('SIGINT', hurry);
-  process.once('SIGTERM', hurry);
+  process.on('SIGINT', hurry);
+  process.on('SIGTERM', hurry);
   io.err('lab serve: stopping targets, the upstream stub, PostgreSQL and Redis…');
   const problems = await cleanUp();
   process.off('SIGINT', hurry);
