@@ -75,6 +75,14 @@ const BAD_VALUES: ReadonlyArray<[string, string, RegExp]> = [
   ['PG_BIN', '/no/such/bin', /has no executable postgres and initdb/],
   ['REDIS_BIN', '/no/such/redis-server', /is not an executable file/],
   ['K6_BIN', '/no/such/k6', /K6_BIN=\/no\/such\/k6 is not an executable file/],
+  ['LAB_K6_GENERATORS', '0', /LAB_K6_GENERATORS must be an integer from 1 to 64, got "0"/],
+  [
+    'LAB_TARGET_URL',
+    'localhost:3000',
+    /LAB_TARGET_URL: .*"localhost:3000" must be an http\(s\) base URL/,
+  ],
+  ['LAB_TARGET_NAME', 'mine', /LAB_TARGET_NAME needs LAB_TARGET_URL/],
+  ['LAB_TARGET_DB_URL', 'postgres://h/db', /LAB_TARGET_DB_URL needs LAB_TARGET_URL/],
 ];
 
 describe('bad configuration', () => {

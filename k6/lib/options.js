@@ -10,6 +10,9 @@
  *   RATE          open model: iterations started per second (default 200)
  *   PRE_VUS       open model: pre-allocated VUs (default: RATE / 10, at least 10)
  *   MAX_VUS       open model: VU ceiling (default: 4 × PRE_VUS)
+ *   ITERATIONS    closed model only: the measured phase runs exactly this many iterations, shared by
+ *                 the VUs (shared-iterations; DURATION is then its maxDuration, default 10m). With
+ *                 execution segments (k6 run --execution-segment) each instance runs its share.
  *   WARMUP        optional warm-up before the measured phase (e.g. 5s), same load, excluded from
  *                 the measured metrics (tagged phase=warmup, measured samples carry phase=measure)
  *   SUMMARY_FILE  where handleSummary writes the summary JSON (k6's summary data object)
@@ -54,13 +57,21 @@ export function buildOptions(extraThresholds = {}) {
   const duration = __ENV.DURATION || '30s';
   const warmup = __ENV.WARMUP && __ENV.WARMUP !== '0' && __ENV.WARMUP !== '0s' ? __ENV.WARMUP : '';
   const load = executor(model);
+  const iterations = __ENV.ITERATIONS ? Math.round(positive('ITERATIONS', 1)) : 0;
+  if (iterations && model !== 'closed') throw new Error('ITERATIONS needs MODEL=closed');
   const scenarios = {};
   if (warmup) {
     scenarios.warmup = { ...load, duration: warmup, gracefulStop: '0s', tags: { phase: 'warmup' } };
   }
   scenarios.measure = {
-    ...load,
-    duration,
+    ...(iterations
+      ? {
+          executor: 'shared-iterations',
+          vus: Math.min(load.vus, iterations),
+          iterations,
+          maxDuration: __ENV.DURATION || '10m',
+        }
+      : { ...load, duration }),
     ...(warmup ? { startTime: warmup } : {}),
     tags: { phase: 'measure' },
   };

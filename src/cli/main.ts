@@ -9,9 +9,11 @@ import { interleavedCompareCommand } from './compare-interleaved.ts';
 import { formatDoctor, runDoctor } from './doctor.ts';
 import { CliError, EXIT, usageError } from './errors.ts';
 import { fuzzCommand } from './fuzz.ts';
+import { k6MergeCommand, k6OperatorCommand } from './k6-operator.ts';
 import { formatListing, listing } from './list.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
+import { serveCommand } from './serve.ts';
 
 /**
  * `pnpm lab <command>` — the lab outside vitest:
@@ -21,6 +23,9 @@ import { runCommand } from './run.ts';
  *   run                     measure a scenario × target selection, writing the usual reports
  *   report <results.json>   rebuild the Markdown and HTML of a run
  *   fuzz                    exploratory contract fuzzing of the targets (Schemathesis)
+ *   serve [targets]         seeded PostgreSQL + Redis, upstream stub and targets for use by hand
+ *   k6-operator             a k6-operator TestRun + ConfigMap for one scenario (Kubernetes)
+ *   k6-merge <file…>        merge k6 JSON outputs / runner logs into one set of percentiles
  *   compare <base> <head>   deltas with significance; exit 1 on a regression (CI gate)
  *
  * Exit codes: 0 ok, 1 regression / missing requirement / failed measurement, 2 wrong arguments
@@ -130,9 +135,84 @@ function program(setExit: (code: number) => void): Command {
       'open-model rate of the latency ranking (default: half the slowest target’s throughput)',
     )
     .option('--vus <n>', 'closed model: connections (LAB_VUS)')
+    .option(
+      '--target-url <url>',
+      'bring your own target: a server implementing the contract, verified first, then ranked beside the targets (external, not pinned or sampled)',
+    )
+    .option('--name <name>', 'with --target-url: its name in the reports (default external)')
+    .option(
+      '--target-db-url <url>',
+      'with --target-url: the database its /db routes use (enables the db checks and the db scenarios)',
+    )
+    .option(
+      '--generators <n>',
+      'k6 engine: split each measurement across n k6 processes (execution segments), latency merged from their raw samples',
+    )
     .option('-o, --out <dir>', 'reports directory (default: LAB_REPORTS_DIR, else reports/)')
     .action(async (options) => {
       setExit(await runCommand(options, { out, err }));
+    });
+
+  lab
+    .command('serve')
+    .description(
+      'start a seeded PostgreSQL + Redis, the upstream stub and the named targets, print their URLs, DATABASE_URL and a bearer token, and keep them up until Ctrl-C',
+    )
+    .argument('[targets]', 'targets or groups, comma-separated (none: the servers alone)')
+    .option(
+      '-f, --fixtures <names>',
+      'fixture sets to seed, comma-separated (default: all)',
+      collect,
+    )
+    .option(
+      '-p, --port <port>',
+      'fixed ports for the targets: this one and the next ones (default: free ports)',
+    )
+    .action(async (targets: string | undefined, options) => {
+      setExit(await serveCommand(targets, options, { out, err }));
+    });
+
+  lab
+    .command('k6-operator')
+    .description(
+      'print a k6-operator TestRun (k6.io/v1alpha1) and the ConfigMap with the scenario’s script, for kubectl apply: the load split over --parallelism runner pods',
+    )
+    .option('-s, --scenario <name>', 'the scenario (id or number), one', collect)
+    .option('-p, --parallelism <n>', 'runner pods, each with 1/n of the load', '2')
+    .option(
+      '--base-url <url>',
+      'the target as the pods reach it, e.g. http://my-api.default.svc:3000',
+    )
+    .option('--name <name>', 'metadata.name of the TestRun and ConfigMap (default lab-<scenario>)')
+    .option('--namespace <ns>', 'metadata.namespace')
+    .option('--image <image>', 'runner image (default grafana/k6 of the lab’s k6 version)')
+    .option('--separate', 'one runner pod per node (spec.separate)')
+    .option('--no-samples', 'no raw samples on the runners’ stdout (then percentiles cannot merge)')
+    .addOption(new Option('--model <model>', 'load model').choices(['closed', 'open']))
+    .option('--vus <n>', 'closed model: VUs over all pods')
+    .option('--rate <rps>', 'open model: requests/s over all pods')
+    .option('-d, --duration <seconds>', 'measured seconds')
+    .option('-w, --warmup <seconds>', 'unmeasured warm-up seconds')
+    .option('--iterations <n>', 'closed model: a fixed number of iterations over all pods')
+    .option('--users <n>', 'rows of the target’s users table (scripts that pick ids)', '100000')
+    .option(
+      '--auth-secret <secret>',
+      'the target’s LAB_AUTH_SECRET, for the TOKEN (default lab-secret)',
+    )
+    .option('-q, --quick', 'the scenario’s quick load (LAB_QUICK=1)')
+    .action(async (options) => {
+      setExit(await k6OperatorCommand(options, { out, err }));
+    });
+
+  lab
+    .command('k6-merge')
+    .description(
+      'merge k6 JSON outputs or k6-operator runner logs: requests added, percentiles of the union of every sample',
+    )
+    .argument('<files...>', 'k6 --out json files or `kubectl logs` of the runner pods')
+    .option('--json', 'machine-readable output')
+    .action(async (files: string[], options: { json?: boolean }) => {
+      setExit(await k6MergeCommand(files, options, { out, err }));
     });
 
   lab

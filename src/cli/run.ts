@@ -1,11 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { verifyTarget } from '../conformance/index.ts';
 import { InfraUnavailableError } from '../infra/errors.ts';
 import { type Lab, startLab } from '../infra/lab.ts';
 import { disposeSpec, type ProviderSpec, selectProvider } from '../infra/select-provider.ts';
+import { EXTERNAL_ENVIRONMENT, externalRefusal, externalTarget } from '../launcher/external.ts';
+import type { TargetDefinition } from '../launcher/registry.ts';
 import { suiteAlpha } from '../load/alpha.ts';
-import { type HttpEngine, scenarioSettings } from '../load/http-scenario.ts';
+import { AUTH_SECRET, type HttpEngine, scenarioSettings } from '../load/http-scenario.ts';
 import { k6Availability } from '../load/k6/binary.ts';
+import { generatorCpuLists } from '../load/k6/segments.ts';
+import { pinningPlan } from '../load/pinning.ts';
 import { budgetSeconds, runRanking, sliceSettings } from '../load/ranking-run.ts';
 import type { LoadSettings, Result } from '../load/result.ts';
 import { createCollector } from '../report/collector.ts';
@@ -55,6 +60,11 @@ export interface RunCommandOptions {
   rate?: string;
   vus?: string;
   out?: string;
+  generators?: string;
+  /** Bring your own target: its base URL, name and (for the db scenarios) database URL. */
+  targetUrl?: string;
+  name?: string;
+  targetDbUrl?: string;
 }
 
 export interface RunIo {
@@ -101,16 +111,117 @@ function describeResultProblem(r: Result): string | undefined {
   return undefined;
 }
 
+/**
+ * What `--generators N` does here: N k6 processes (execution segments) on the generator CPUs,
+ * sharing them when there are fewer CPUs than processes.
+ */
+export function generatorsNote(generators: number, plan = pinningPlan()): string {
+  const cpus = plan.enabled ? plan.generatorCpus : undefined;
+  const lists = generatorCpuLists(generators, cpus);
+  const distinct = new Set(lists.filter(Boolean)).size;
+  const where = cpus
+    ? `pinned to generator CPU${distinct === 1 ? '' : 's'} ${[...new Set(lists)].join(',')}` +
+      (distinct < generators ? ` (${generators} processes share ${distinct})` : ' (one each)')
+    : 'unpinned';
+  return (
+    `  k6 on ${generators} generator process${generators === 1 ? '' : 'es'} (execution segments), ${where}; ` +
+    'latency merged from every raw sample. k6 is CPU-bound on a small machine: the in-process ' +
+    'engine remains the default for verdicts.'
+  );
+}
+
+/** The infrastructure provider of a command; none available: exit 1 with the doctor hint. */
+export async function providerFor(env: NodeJS.ProcessEnv): Promise<ProviderSpec> {
+  try {
+    return await selectProvider({ env });
+  } catch (error) {
+    if (error instanceof InfraUnavailableError) {
+      throw setupError(`${error.message}\n(\`pnpm lab doctor\` shows what this machine has.)`);
+    }
+    throw error;
+  }
+}
+
+/** The external target of `--target-url` (with `--name`, `--target-db-url`), if any. */
+export function externalFromOptions(options: RunCommandOptions): TargetDefinition | undefined {
+  if (options.targetUrl === undefined) {
+    if (options.name !== undefined || options.targetDbUrl !== undefined) {
+      throw usageError(
+        '--name and --target-db-url describe an external target: give its --target-url.',
+      );
+    }
+    return undefined;
+  }
+  try {
+    return externalTarget({
+      name: options.name ?? 'external',
+      url: options.targetUrl,
+      ...(options.targetDbUrl !== undefined ? { databaseUrl: options.targetDbUrl } : {}),
+    });
+  } catch (error) {
+    throw usageError(`${(error as Error).message}.`);
+  }
+}
+
+/**
+ * Verifies an external target against the contract (the db group with its database URL) and
+ * returns the line to print; refuses it (exit 1) with the failing checks.
+ */
+export async function verifyExternal(target: TargetDefinition): Promise<string> {
+  const { url, databaseUrl } = target.external as NonNullable<TargetDefinition['external']>;
+  const what = `${target.name} (${url})`;
+  try {
+    const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5000) });
+    await response.arrayBuffer();
+  } catch (error) {
+    const { cause } = error as { cause?: { code?: string; message?: string } };
+    const why = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw setupError(`${what} does not answer (${why}): start it first, or fix --target-url.`);
+  }
+  const report = await verifyTarget(url, {
+    authSecret: AUTH_SECRET,
+    ...(databaseUrl ? { db: { databaseUrl } } : {}),
+  });
+  const total = report.passed.length + report.failed.length;
+  if (!report.ok) {
+    throw setupError(
+      `${what} does not implement the contract: refused before measuring ` +
+        `(${report.failed.length} of ${total} checks failed; it must run with LAB_AUTH_SECRET=${AUTH_SECRET} ` +
+        'and UPSTREAM_URL at a lab upstream stub, e.g. from `pnpm lab serve`):\n' +
+        report.failed
+          .map((check) => `  ✗ ${check.id}: ${(check.detail ?? check.description).split('\n')[0]}`)
+          .join('\n'),
+    );
+  }
+  return (
+    `  ${target.name}: ${url}, conforms (${total} checks${databaseUrl ? ', db group included' : '; db group skipped: no --target-db-url'}); ` +
+    `${EXTERNAL_ENVIRONMENT}, never restarted`
+  );
+}
+
 export async function runCommand(options: RunCommandOptions, io: RunIo): Promise<number> {
   const env = io.env ?? process.env;
   requireValidEnv(env);
-  const engineName = options.engine ?? env.LAB_ENGINE ?? 'inprocess';
+  const generators = positiveInteger('generators', options.generators);
+  if (generators !== undefined && options.engine !== undefined && options.engine !== 'k6') {
+    throw usageError(
+      `--generators splits the load across k6 processes: it needs --engine k6, got --engine ${options.engine}.`,
+    );
+  }
+  // --generators is a k6-engine path: it implies --engine k6.
+  const engineName =
+    generators !== undefined ? 'k6' : (options.engine ?? env.LAB_ENGINE ?? 'inprocess');
   if (engineName !== 'k6' && engineName !== 'inprocess') {
     throw usageError(`--engine must be k6 or inprocess, got ${JSON.stringify(engineName)}.`);
   }
   const engine: HttpEngine = engineName;
   const scenarios = selectScenarios(splitList(options.scenario), engine);
   const targets = selectTargets(splitList(options.target));
+  const external = externalFromOptions(options);
+  for (const scenario of scenarios) {
+    const refusal = external ? externalRefusal(external, scenario) : undefined;
+    if (refusal) throw usageError(`${refusal}.`);
+  }
   const rounds = positiveInteger('rounds', options.rounds);
   if (rounds !== undefined && rounds < 3) {
     throw usageError(`--rounds must be ≥ 3 (blocks before the first verdict), got ${rounds}.`);
@@ -124,10 +235,9 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
     throw usageError(`--model must be closed or open, got ${JSON.stringify(options.model)}.`);
   }
 
-  if (targets.length < 2) {
-    throw usageError(
-      `a ranking needs at least two targets, got ${targets.map((t) => t.name).join(', ') || 'none'}.`,
-    );
+  const ranked = [...targets.map((t) => t.name), ...(external ? [external.name] : [])];
+  if (ranked.length < 2) {
+    throw usageError(`a ranking needs at least two targets, got ${ranked.join(', ') || 'none'}.`);
   }
 
   // The suites' own variables: the report's environment records them.
@@ -137,7 +247,13 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
   if (options.alpha !== undefined) env.LAB_ALPHA = options.alpha;
   if (vus !== undefined) env.LAB_VUS = String(vus);
   env.LAB_ENGINE = engine;
+  if (generators !== undefined) env.LAB_K6_GENERATORS = String(generators);
   env.LAB_TARGETS = targets.map((t) => t.name).join(',');
+  if (external?.external) {
+    // Recorded in the report's environment (the database URL is not: it may hold a password).
+    env.LAB_TARGET_URL = external.external.url;
+    env.LAB_TARGET_NAME = external.name;
+  }
   env.LAB_VERDICT_SUITES = String(scenarios.length);
   // The suites' rule (familiesFromEnv): quick runs rank throughput unless --model says otherwise.
   const phases: Array<'throughput' | 'latency'> =
@@ -174,13 +290,15 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
     }
   }
   const reportsDir = options.out ? resolve(options.out) : undefined;
+  // Bring your own target: it must conform before anything starts.
+  if (external) io.out(await verifyExternal(external));
 
   // At most: each scenario's budget plus every target's warm-up (sampling may stop sooner).
-  const planned = plans.map(() => scenarioBudget + targets.length * warmupSeconds);
+  const planned = plans.map(() => scenarioBudget + ranked.length * warmupSeconds);
   const plannedSeconds = planned.reduce((s, x) => s + x, 0);
   io.out(
-    `lab run: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} × ${targets.length} targets ` +
-      `(${targets.map((t) => t.name).join(', ')}), engine ${engine}, ranked by ${phases.join(' and ')}; ` +
+    `lab run: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} × ${ranked.length} targets ` +
+      `(${ranked.join(', ')}), engine ${engine}, ranked by ${phases.join(' and ')}; ` +
       `sampled until decided, at most ${clock(plannedSeconds)} of load plus start-ups; α ${alpha} per scenario`,
   );
   for (const p of plans) {
@@ -188,6 +306,7 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
       `  ${p.scenario.id}: ${p.settings.concurrency ?? 10} connections, ${slices.slice}-s slices, budget ${scenarioBudget} s`,
     );
   }
+  if (generators !== undefined) io.out(generatorsNote(generators));
 
   let spec: ProviderSpec | undefined;
   let run: RunHandle | undefined;
@@ -220,14 +339,7 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
 
   const problems: string[] = [];
   try {
-    try {
-      spec = await selectProvider({ env });
-    } catch (error) {
-      if (error instanceof InfraUnavailableError) {
-        throw setupError(`${error.message}\n(\`pnpm lab doctor\` shows what this machine has.)`);
-      }
-      throw error;
-    }
+    spec = await providerFor(env);
     run = beginRun({
       env,
       provider: { kind: spec.kind, tried: spec.tried },
@@ -248,13 +360,14 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
       try {
         lab = await startLab({ fixtures, spec });
         collector.noteInfra(lab, { suite });
-        progress.status(`${scenario.id}: starting ${targets.map((t) => t.name).join(', ')}`);
+        progress.status(`${scenario.id}: starting ${ranked.join(', ')}`);
         const activeProgress = progress;
         const ranking = await runRanking({
           scenario,
-          targets: targets.map((t) => t.name),
+          targets: [...targets.map((t) => t.name), ...(external ? [external] : [])],
           lab,
           engine,
+          ...(generators !== undefined ? { generators } : {}),
           alpha,
           budgetSeconds: scenarioBudget,
           phases,

@@ -6,10 +6,11 @@ import { fixtureOptionsFromEnv } from '../fixtures/options.ts';
 import { findPostgres, findRedis } from '../infra/local/binaries.ts';
 import { serverUser } from '../infra/local/server-user.ts';
 import { infraModeFromEnv } from '../infra/select-provider.ts';
+import { externalTargetFromEnv } from '../launcher/external.ts';
 import { parseCpuList } from '../launcher/launch.ts';
 import { runAlpha, verdictSuites } from '../load/alpha.ts';
 import { scenarioSettings } from '../load/http-scenario.ts';
-import { engineFromEnv, targetsFromEnv } from '../load/http-suite.ts';
+import { engineFromEnv, generatorsFromEnv, targetsFromEnv } from '../load/http-suite.ts';
 import { budgetSeconds, interleaveSettings, sliceSettings } from '../load/ranking-run.ts';
 import { findTool } from '../load/tool-process.ts';
 import { claimRounds } from '../load/variant-compare.ts';
@@ -149,9 +150,29 @@ export const ENV_RULES: readonly EnvRule[] = [
   },
   { name: 'LAB_ENGINE', valid: 'k6, inprocess', check: via(engineFromEnv) },
   {
+    name: 'LAB_K6_GENERATORS',
+    valid: 'an integer 1–64, with LAB_ENGINE=k6',
+    check: via(generatorsFromEnv),
+  },
+  {
     name: 'LAB_TARGETS',
     valid: 'registered target names, comma-separated',
     check: via(targetsFromEnv),
+  },
+  {
+    name: 'LAB_TARGET_URL',
+    valid: 'http(s) base URL of an external target',
+    check: via(externalTargetFromEnv),
+  },
+  {
+    name: 'LAB_TARGET_NAME',
+    valid: "a new target name (letters, digits, '.', '_', '-'), with LAB_TARGET_URL",
+    check: via(externalTargetFromEnv),
+  },
+  {
+    name: 'LAB_TARGET_DB_URL',
+    valid: 'postgres:// URL, with LAB_TARGET_URL',
+    check: via(externalTargetFromEnv),
   },
   {
     name: 'LAB_LAYERS',

@@ -31,6 +31,8 @@ export interface StartTargetOptions {
   cpus?: string;
   /** Serving processes, for targets whose start command takes `{workers}`; default the manifest's. */
   workers?: number;
+  /** A fixed port (`lab serve --port`); default a free one, retried on collision. */
+  port?: number;
 }
 
 export interface TargetStopped {
@@ -44,8 +46,10 @@ export interface TargetStopped {
 export interface RunningTarget {
   definition: TargetDefinition;
   url: string;
-  /** Pid of the target process, which is also its process group id. */
+  /** Pid of the target process, which is also its process group id (0 for an external one). */
   pid: number;
+  /** A server the lab does not run: `pid` means nothing, there is nothing to sample or stop. */
+  external?: boolean;
   /**
    * The CPU list the target actually runs on, read back from /proc/<pid>/status
    * (`Cpus_allowed_list`), when it was started pinned; undefined when it was not pinned.
@@ -143,7 +147,18 @@ export async function startTarget(
   const logFile = join(dir, 'target.log');
   const timeoutMs = options.timeoutMs ?? 30_000;
   try {
-    return await withPortRetry(async (port) => {
+    const onPort = options.port;
+    const ports = <T>(start: (port: number) => Promise<T>): Promise<T> =>
+      onPort === undefined
+        ? withPortRetry(start)
+        : start(onPort).catch((error: unknown) => {
+            throw error instanceof PortInUseError
+              ? new Error(
+                  `target ${definition.name}: port ${onPort} is in use; choose another --port`,
+                )
+              : error;
+          });
+    return await ports(async (port) => {
       const {
         command,
         args,

@@ -47,6 +47,11 @@ export interface TargetDefinition {
   isDefault: boolean;
   /** Its manifest is a default one: every data layer of it is in the db suites' default set. */
   defaultFramework: boolean;
+  /**
+   * A server the lab does not run (`lab run --target-url`, `LAB_TARGET_URL`): no process, no
+   * pinning, no /proc sampling, no restarts (src/launcher/external.ts).
+   */
+  external?: { url: string; databaseUrl?: string };
 }
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -9,6 +9,7 @@ import {
 } from '../load/pinning.ts';
 import { processGroupMembers, processRunning, startProcSampler } from '../load/proc-sampler.ts';
 import type { Result } from '../load/result.ts';
+import { openExternalSession } from './external.ts';
 import {
   type RunningTarget,
   startConformantTarget,
@@ -54,6 +55,8 @@ export interface TargetRunOptions {
   stopGraceMs?: number;
   /** Serving processes (targets whose manifest's start takes `{workers}`). */
   workers?: number;
+  /** A fixed port instead of a free one (`lab serve --port`). */
+  port?: number;
 }
 
 export interface TargetSession {
@@ -64,6 +67,11 @@ export interface TargetSession {
   readonly generatorCpus: string | undefined;
   /** The verifier's report, when `verify` was on. */
   readonly conformance: ConformanceReport | undefined;
+  /**
+   * A server the lab does not run (src/launcher/external.ts): `target.pid` means nothing, it is
+   * neither pinned nor sampled, and `restart()` does nothing.
+   */
+  readonly external?: boolean;
   /** What every measured Result gets in its `meta`: pinning, target, framework version, pid. */
   readonly meta: Result['meta'];
   /**
@@ -107,6 +115,7 @@ export async function openTargetSession(
   const definition =
     typeof nameOrDefinition === 'string' ? getTarget(nameOrDefinition) : nameOrDefinition;
   const plan = options.plan ?? pinningPlan();
+  if (definition.external) return openExternalSession(definition, env, options, plan);
   const targetCpus = plan.enabled ? plan.targetCpus : undefined;
   const generatorCpus = plan.enabled ? plan.generatorCpus : undefined;
   const startOptions = {
@@ -114,6 +123,7 @@ export async function openTargetSession(
     ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}),
     ...(targetCpus ? { cpus: targetCpus } : {}),
     ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
   };
 
   let target: RunningTarget;

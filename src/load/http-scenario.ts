@@ -16,6 +16,7 @@ import { sanityWarnings } from '../stats/sanity.ts';
 import { issueToken } from '../targets/shared/auth.ts';
 import { type RequestSpec, runInProcess } from './inprocess/engine.ts';
 import { runK6 } from './k6/run.ts';
+import { runK6Segments } from './k6/segments.ts';
 import type { LoadSettings, Result } from './result.ts';
 
 /**
@@ -94,7 +95,7 @@ export async function scenarioContext(lab: Lab): Promise<ScenarioContext> {
  * started are closed. Only the last pins this process as the load generator (in-process load).
  */
 export async function openTargets(
-  names: readonly string[],
+  names: ReadonlyArray<string | TargetDefinition>,
   env: TargetEnv,
   generator: 'inprocess' | 'external',
 ): Promise<OpenTargetSession[]> {
@@ -183,24 +184,32 @@ export interface SliceOptions {
   settings: LoadSettings;
   context: ScenarioContext;
   variant?: ScenarioVariant;
+  /**
+   * k6 only: split the load across this many k6 processes (execution segments), latency merged
+   * from their raw samples (src/load/k6/segments.ts). Undefined: one k6 process, its summary.
+   */
+  generators?: number;
 }
 
 /** One measurement of one target with either engine, sampled by the runner, sanity-checked. */
 export async function measureSlice(options: SliceOptions): Promise<Result> {
-  const { scenario, session, engine, settings, context, variant } = options;
+  const { scenario, session, engine, settings, context, variant, generators } = options;
   const name = session.target.definition.name;
+  const k6Options = {
+    script: scenario.k6?.script as string,
+    baseUrl: session.url,
+    scenario: scenario.id,
+    target: name,
+    settings,
+    env: { ...scenario.k6?.env?.(context), ...variant?.env },
+    ...(variant ? { variant: variant.name } : {}),
+    ...(session.generatorCpus ? { cpus: session.generatorCpus } : {}),
+  };
   const measured = await session.measure((signal) =>
     engine === 'k6'
-      ? runK6({
-          script: scenario.k6?.script as string,
-          baseUrl: session.url,
-          scenario: scenario.id,
-          target: name,
-          settings,
-          env: { ...scenario.k6?.env?.(context), ...variant?.env },
-          ...(variant ? { variant: variant.name } : {}),
-          ...(session.generatorCpus ? { cpus: session.generatorCpus } : {}),
-        })
+      ? generators === undefined
+        ? runK6(k6Options)
+        : runK6Segments({ ...k6Options, generators })
       : runInProcess({
           baseUrl: session.url,
           scenario: scenario.id,

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startUpstream, type Upstream } from '../infra/upstream.ts';
 import { useLab } from '../infra/vitest.ts';
+import { externalTargetFromEnv } from '../launcher/external.ts';
 import {
   dbTargetNames,
   defaultTargetNames,
   getTarget,
   resolveTargetNames,
+  type TargetDefinition,
 } from '../launcher/registry.ts';
 import type { OpenTargetSession } from '../launcher/runner.ts';
 import { noteInfra, recordRanking, recordResult } from '../report/collector.ts';
@@ -38,10 +40,16 @@ import { testAlpha } from './test-alpha.ts';
 export async function defineHttpSuite(scenarioId: string): Promise<void> {
   const scenario = getScenario(scenarioId);
   const engine = engineFromEnv();
-  const targets = targetsFromEnv();
+  // LAB_TARGET_URL: an external server (not run, pinned or sampled by the lab) joins the ranking.
+  const external = externalTargetFromEnv();
+  const targets: Array<string | TargetDefinition> = [
+    ...targetsFromEnv(),
+    ...(external ? [external] : []),
+  ];
+  const names = targets.map((t) => (typeof t === 'string' ? t : t.name));
   // The conformance gate exercises /users on every target: `users` is always seeded.
   const lab = useLab({ fixtures: [...new Set(['users', ...scenario.fixtures])] });
-  const title = `${scenario.id}: ${scenario.measures} — ranking ${targets.join(', ')} (${engine})`;
+  const title = `${scenario.id}: ${scenario.measures} — ranking ${names.join(', ')} (${engine})`;
   const skip = engine === 'k6' ? await k6SkipReason() : undefined;
   if (skip) {
     test.skip(`${title} — skipped: ${skip}`, () => {});
@@ -53,6 +61,7 @@ export async function defineHttpSuite(scenarioId: string): Promise<void> {
   });
   const budget = budgetSeconds();
   const { phases, latencyRate } = familiesFromEnv();
+  const generators = generatorsFromEnv();
   test(
     title,
     async () => {
@@ -61,6 +70,7 @@ export async function defineHttpSuite(scenarioId: string): Promise<void> {
         targets,
         lab,
         engine,
+        ...(generators !== undefined ? { generators } : {}),
         alpha: testAlpha(),
         budgetSeconds: budget,
         phases,
@@ -106,6 +116,25 @@ export function familiesFromEnv(env: NodeJS.ProcessEnv = process.env): {
   return { phases, latencyRate };
 }
 
+/**
+ * `LAB_K6_GENERATORS=n` (k6 engine): every slice on n k6 processes with execution segments,
+ * latency merged from their raw samples (src/load/k6/segments.ts); unset: one k6 process.
+ */
+export function generatorsFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.LAB_K6_GENERATORS;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!(Number.isInteger(n) && n >= 1 && n <= 64)) {
+    throw new Error(
+      `LAB_K6_GENERATORS must be an integer from 1 to 64, got ${JSON.stringify(raw)}`,
+    );
+  }
+  if (engineFromEnv(env) !== 'k6') {
+    throw new Error('LAB_K6_GENERATORS splits k6 runs: it needs LAB_ENGINE=k6');
+  }
+  return n;
+}
+
 export function engineFromEnv(env: NodeJS.ProcessEnv = process.env): HttpEngine {
   const engine = env.LAB_ENGINE ?? 'inprocess';
   if (engine !== 'k6' && engine !== 'inprocess') {
@@ -148,10 +177,13 @@ export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
   const scenario = getScenario(scenarioId);
   const variants = HTTP_VARIANTS[scenario.id] ?? [];
   const engine = engineFromEnv();
+  // An external target (LAB_TARGET_URL) serves /db only with its database (LAB_TARGET_DB_URL).
+  const external = externalTargetFromEnv();
   const defaults = isQuick() ? QUICK_DB_TARGETS : dbTargetNames();
-  const all = (process.env.LAB_TARGETS ? targetsFromEnv() : defaults).filter((name) =>
-    getTarget(name).supports.includes('db'),
-  );
+  const all: TargetDefinition[] = [
+    ...(process.env.LAB_TARGETS ? targetsFromEnv() : defaults).map(getTarget),
+    ...(external ? [external] : []),
+  ].filter((target) => target.supports.includes('db'));
   const lab = useLab({ fixtures: [...new Set(['users', ...scenario.fixtures])] });
   const suite = `bench/db-advanced/http-${scenario.id}`;
   const skip = engine === 'k6' ? await k6SkipReason() : undefined;
@@ -191,9 +223,16 @@ export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
   }
   for (const variant of variants) {
     const targets = all.filter(
-      (name) => !variant.layers || variant.layers.includes(getTarget(name).dataLayer),
+      // Strategies of some layers only (UNNEST, COPY): the lab's own targets of those layers.
+      (target) =>
+        !variant.layers || (!target.external && variant.layers.includes(target.dataLayer)),
     );
-    const title = `${scenario.id} ${variant.name}: ranking ${targets.join(', ')} (${engine})`;
+    const names = targets.map((t) => t.name);
+    const note =
+      external && !external.supports.includes('db')
+        ? ` (external ${external.name} left out: no LAB_TARGET_DB_URL)`
+        : '';
+    const title = `${scenario.id} ${variant.name}: ranking ${names.join(', ')} (${engine})${note}`;
     if (skip || targets.length < 2) {
       test.skip(`${title} — skipped: ${skip ?? 'fewer than two targets'}`, () => {});
       continue;
@@ -203,7 +242,7 @@ export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
       async () => {
         const run = await runRanking({
           scenario,
-          targets,
+          targets: names,
           lab,
           engine,
           alpha: testAlpha(),

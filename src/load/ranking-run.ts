@@ -2,6 +2,7 @@ import pg from 'pg';
 import { unreachableDependencies } from '../infra/dependencies.ts';
 import type { Lab } from '../infra/lab.ts';
 import { startUpstream, type Upstream } from '../infra/upstream.ts';
+import { EXTERNAL_WARNING, externalRefusal } from '../launcher/external.ts';
 import type { TargetDefinition } from '../launcher/registry.ts';
 import type { TargetSession } from '../launcher/runner.ts';
 import { isQuick } from '../scenarios/index.ts';
@@ -54,6 +55,11 @@ export interface RankingRunOptions {
   lab: Lab;
   /** Default `inprocess`: the engine that reaches the targets' limit here. */
   engine?: HttpEngine;
+  /**
+   * k6 only: every slice runs on this many k6 processes (execution segments), latency merged from
+   * their raw samples; generator saturation is judged over all of them (src/load/k6/segments.ts).
+   */
+  generators?: number;
   /** Family-wise error rate of the scenario's verdicts. Default 0.05. */
   alpha?: number;
   /** Time budget for the measured blocks of both families, seconds (`budgetSeconds()`). */
@@ -121,6 +127,8 @@ const K6_OWN_META = new Set([
   'k6.vusMax',
   'k6.iterations',
   'k6.droppedIterations',
+  'k6.cpuPercent',
+  'k6.generators',
 ]);
 
 /** Slice settings by mode: short slices, many blocks. LAB_SLICE overrides the measured seconds. */
@@ -252,6 +260,13 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
   const names = options.targets.map((t) => (typeof t === 'string' ? t : t.name));
   if (names.length < 2) throw new Error('a ranking needs at least two targets');
   if (engine === 'k6' && !scenario.k6) throw new Error(`${scenario.id} has no k6 script`);
+  for (const target of options.targets) {
+    const refusal = typeof target === 'string' ? undefined : externalRefusal(target, scenario);
+    if (refusal) throw new Error(refusal);
+  }
+  if (options.generators !== undefined && engine !== 'k6') {
+    throw new Error('several load generators are k6 processes: use the k6 engine');
+  }
   if (engine === 'inprocess' && !scenario.request && !options.variant?.request) {
     throw new Error(`${scenario.id} has no in-process request builder`);
   }
@@ -305,6 +320,7 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
         settings,
         context,
         ...(options.variant ? { variant: options.variant } : {}),
+        ...(options.generators !== undefined ? { generators: options.generators } : {}),
       });
       return { ...measured, meta: { ...measured.meta, ...meta, ...runMeta(lab, upstream) } };
     };
@@ -355,7 +371,7 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
       const build = requestBuilder(scenario, context, options.variant);
       const sides = sessions.map((session, index) => ({
         name: session.target.definition.name,
-        pid: session.target.pid,
+        pid: session.external ? undefined : session.target.pid,
         driver: createInProcessDriver({
           baseUrl: session.url,
           settings,
@@ -387,8 +403,9 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
       return sessions.map((session, index) => {
         const name = session.target.definition.name;
         const side = measured.sides.get(name) as InterleavedSideResult;
-        const alive = processRunning(session.target.pid);
-        const rss = alive ? groupRssMiB(session.target.pid) : 0;
+        const external = session.external === true;
+        const alive = external || processRunning(session.target.pid);
+        const rss = alive && !external ? groupRssMiB(session.target.pid) : 0;
         const cpuPercent = side.tally.elapsedSeconds
           ? (side.targetCpuSeconds / side.tally.elapsedSeconds) * 100
           : 0;
@@ -411,15 +428,25 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
             ...runMeta(lab, upstream),
             'interleave.subSliceSeconds': subSlice,
             'interleave.cycles': cycles,
-            'interleave.restartEvery': restartEvery,
-            'target.cpuPerRequestUs': side.tally.requests
-              ? Number(((side.targetCpuSeconds / side.tally.requests) * 1e6).toFixed(2))
-              : null,
+            'interleave.restartEvery': external
+              ? 'does not apply: external target, never restarted'
+              : restartEvery,
+            'target.cpuPerRequestUs':
+              side.tally.requests && !external
+                ? Number(((side.targetCpuSeconds / side.tally.requests) * 1e6).toFixed(2))
+                : null,
           },
         });
+        const warnings = [
+          ...result.warnings,
+          ...sanityWarnings(result),
+          ...(external ? [EXTERNAL_WARNING] : []),
+        ];
+        // An external target is not sampled: no resources rather than zeros.
+        if (external) return { ...result, warnings: [...new Set(warnings)] };
         return {
           ...result,
-          warnings: [...new Set([...result.warnings, ...sanityWarnings(result)])],
+          warnings: [...new Set(warnings)],
           resources: {
             intervalMs: Math.round(subSlice * 1000),
             cpuPercent: {

@@ -18,8 +18,8 @@ import { type InProcessDriver, mergeTallies, type PhaseTally } from './engine.ts
 export interface InterleavedSide {
   name: string;
   driver: InProcessDriver;
-  /** Process group of the target (its pid), for CPU time. */
-  pid: number;
+  /** Process group of the target (its pid), for CPU time; undefined for an external target. */
+  pid: number | undefined;
 }
 
 export interface InterleavedOptions {
@@ -60,7 +60,12 @@ export async function runInterleavedBlock(options: InterleavedOptions): Promise<
   const cpu = new Map<string, number>(sides.map((s) => [s.name, 0]));
   const samples = new Map<string, InterleavedSideResult['samples']>(sides.map((s) => [s.name, []]));
   // Group members once per block: a /proc scan takes milliseconds.
-  const members = new Map(sides.map((s) => [s.name, processGroupMembers(s.pid)]));
+  const members = new Map(
+    sides.map((s) => [s.name, s.pid === undefined ? [] : processGroupMembers(s.pid)]),
+  );
+  // An external target (no pid): no CPU time to read.
+  const cpuSeconds = (side: InterleavedSide): number | undefined =>
+    side.pid === undefined ? 0 : groupCpuSeconds(side.pid, members.get(side.name));
   const began = performance.now();
   const stallMs = Math.max(STALL_FLOOR_MS, STALL_FACTOR * options.subSliceSeconds * 1000);
   let stalled: string | undefined;
@@ -72,13 +77,13 @@ export async function runInterleavedBlock(options: InterleavedOptions): Promise<
       if (options.signal?.aborted || stalled) break;
       if (options.rewarmSeconds > 0) await side.driver.phase(options.rewarmSeconds, false);
       const at = performance.now();
-      const before = groupCpuSeconds(side.pid, members.get(side.name)) ?? 0;
+      const before = cpuSeconds(side) ?? 0;
       const tally = await side.driver.phase(options.subSliceSeconds, true);
       const took = performance.now() - at;
       if (took > stallMs) {
         stalled = `${side.name}'s ${options.subSliceSeconds * 1000}-ms turn took ${(took / 1000).toFixed(1)} s: block stopped early`;
       }
-      const used = (groupCpuSeconds(side.pid, members.get(side.name)) ?? before) - before;
+      const used = (cpuSeconds(side) ?? before) - before;
       tallies.get(side.name)?.push(tally);
       cpu.set(side.name, (cpu.get(side.name) ?? 0) + used);
       samples.get(side.name)?.push({

@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../../launcher/registry.ts';
 import { pinnedCommand } from '../pinning.ts';
 import { startProcSampler } from '../proc-sampler.ts';
 import type { LoadSettings, Result } from '../result.ts';
-import { runTool } from '../tool-process.ts';
+import { runTool, type ToolExit } from '../tool-process.ts';
 import { K6_FIX, type K6Binary, type K6Runner, resolveK6 } from './binary.ts';
 import { containerPath, runK6Container } from './container.ts';
 import { parseK6Summary } from './summary.ts';
@@ -38,10 +38,20 @@ export const K6_THRESHOLDS_FAILED = 99;
 
 /** The `-e` variables the scripts read for the load model (see k6/lib/options.js). */
 export function settingsEnv(settings: LoadSettings): Record<string, string> {
-  const { model, durationSeconds, concurrency, ratePerSecond, warmupSeconds } = settings;
-  if (!(durationSeconds > 0))
+  const { model, durationSeconds, concurrency, ratePerSecond, warmupSeconds, operations } =
+    settings;
+  // A fixed iteration count (closed model): DURATION is then only its time limit.
+  if (operations !== undefined) {
+    if (!(Number.isInteger(operations) && operations > 0)) {
+      throw new Error(`operations must be a positive integer, got ${operations}`);
+    }
+    if (model !== 'closed') throw new Error('a fixed iteration count needs the closed model');
+  } else if (!(durationSeconds > 0)) {
     throw new Error(`durationSeconds must be > 0, got ${durationSeconds}`);
-  const env: Record<string, string> = { MODEL: model, DURATION: `${durationSeconds}s` };
+  }
+  const env: Record<string, string> = { MODEL: model };
+  if (durationSeconds > 0) env.DURATION = `${durationSeconds}s`;
+  if (operations !== undefined) env.ITERATIONS = String(operations);
   if (model === 'closed') {
     if (concurrency !== undefined) env.VUS = String(concurrency);
   } else if (ratePerSecond !== undefined) {
@@ -98,7 +108,8 @@ export function prometheusRemoteWrite(
   };
 }
 
-function emptyResult(options: K6RunOptions, startedAt: string, failure: string): Result {
+/** A k6 Result with no measurement, only the reason. */
+export function emptyResult(options: K6RunOptions, startedAt: string, failure: string): Result {
   return {
     engine: 'k6',
     scenario: options.scenario,
@@ -118,8 +129,57 @@ function emptyResult(options: K6RunOptions, startedAt: string, failure: string):
   };
 }
 
-function tail(text: string, lines = 15): string {
+export function tail(text: string, lines = 15): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** What one k6 process is run with: arguments, environment and time limit. */
+export interface K6Invocation {
+  args: string[];
+  childEnv: NodeJS.ProcessEnv;
+  timeoutMs: number;
+}
+
+/**
+ * The `k6 run` command line of a lab run: the scenario's `-e` variables (load model, BASE_URL,
+ * SUMMARY_FILE), no K6_* variable of the caller, `extraArgs` (execution segment, `--out`) before
+ * the script.
+ */
+export function k6Invocation(
+  options: K6RunOptions,
+  k6: K6Runner,
+  script: string,
+  extra: { summaryFile: string; remoteWrite?: RemoteWrite | undefined; args?: string[] },
+): K6Invocation {
+  const variables: Record<string, string> = {
+    ...settingsEnv(options.settings),
+    ...options.env,
+    BASE_URL: options.baseUrl,
+    SUMMARY_FILE: extra.summaryFile,
+  };
+  const args = [
+    'run',
+    '--quiet',
+    '--no-color',
+    '--no-usage-report',
+    // __ENV holds exactly the -e variables: runs do not depend on the caller's environment.
+    '--include-system-env-vars=false',
+    ...Object.entries(variables).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
+    ...(extra.remoteWrite?.args ?? []),
+    ...(extra.args ?? []),
+    k6.kind === 'container' ? containerPath(options.script) : script,
+  ];
+  // K6_* variables (K6_VUS, K6_DURATION…) would override the script's options: never pass them
+  // (remote write's own settings excepted, see prometheusRemoteWrite).
+  const childEnv = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('K6_'))),
+    ...extra.remoteWrite?.env,
+  };
+  const { settings } = options;
+  const timeoutMs =
+    options.timeoutMs ??
+    ((settings.warmupSeconds ?? 0) + (settings.durationSeconds || 600)) * 1000 + 60_000;
+  return { args, childEnv, timeoutMs };
 }
 
 /**
@@ -156,32 +216,10 @@ export async function runK6(options: K6RunOptions): Promise<Result> {
   const dir = makeScratchDir('k6');
   const trackedDir = trackDir(dir);
   const summaryFile = join(dir, 'summary.json');
-  const variables: Record<string, string> = {
-    ...settingsEnv(options.settings),
-    ...options.env,
-    BASE_URL: options.baseUrl,
-    SUMMARY_FILE: summaryFile,
-  };
-  const args = [
-    'run',
-    '--quiet',
-    '--no-color',
-    '--no-usage-report',
-    // __ENV holds exactly the -e variables: runs do not depend on the caller's environment.
-    '--include-system-env-vars=false',
-    ...Object.entries(variables).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
-    ...(remoteWrite?.args ?? []),
-    k6.kind === 'container' ? containerPath(options.script) : script,
-  ];
-  // K6_* variables (K6_VUS, K6_DURATION…) would override the script's options: never pass them
-  // (remote write's own settings excepted, see prometheusRemoteWrite).
-  const childEnv = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('K6_'))),
-    ...remoteWrite?.env,
-  };
-  const { settings } = options;
-  const timeoutMs =
-    options.timeoutMs ?? ((settings.warmupSeconds ?? 0) + settings.durationSeconds) * 1000 + 60_000;
+  const { args, childEnv, timeoutMs } = k6Invocation(options, k6, script, {
+    summaryFile,
+    remoteWrite,
+  });
 
   try {
     if (k6.kind === 'container') {
@@ -197,20 +235,13 @@ export async function runK6(options: K6RunOptions): Promise<Result> {
         timeoutMs,
       );
     }
-    const pinned = pinnedCommand(k6.path, args, options.cpus);
-    // k6's own CPU use, for the "load generator saturated" sanity check.
-    let sampler: ReturnType<typeof startProcSampler> | undefined;
-    const run = await runTool(pinned.command, pinned.args, {
-      cwd: REPO_ROOT,
+    const { run, cpuPercent: generatorCpu } = await runK6Process(k6.path, args, {
+      cpus: options.cpus,
       env: childEnv,
       timeoutMs,
-      onSpawn: (pid) => {
-        sampler = startProcSampler(pid);
-      },
     });
     const { stdout, stderr, timedOut } = run;
     const exit = run.code;
-    const generatorCpu = sampler?.stop().cpuPercent.mean;
 
     const result = finish(
       options,
@@ -236,8 +267,30 @@ export async function runK6(options: K6RunOptions): Promise<Result> {
   }
 }
 
+/**
+ * One k6 process (pinned to `cpus` when given) run to its end, with its own CPU use sampled from
+ * /proc for the "load generator saturated" check: % of one core, mean over the run.
+ */
+export async function runK6Process(
+  k6Path: string,
+  args: string[],
+  options: { cpus: string | undefined; env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<{ run: ToolExit; cpuPercent: number | undefined }> {
+  const pinned = pinnedCommand(k6Path, args, options.cpus);
+  let sampler: ReturnType<typeof startProcSampler> | undefined;
+  const run = await runTool(pinned.command, pinned.args, {
+    cwd: REPO_ROOT,
+    env: options.env,
+    timeoutMs: options.timeoutMs,
+    onSpawn: (pid) => {
+      sampler = startProcSampler(pid);
+    },
+  });
+  return { run, cpuPercent: sampler?.stop().cpuPercent.mean };
+}
+
 /** Turns k6's exit and summary file into the Result. */
-function finish(
+export function finish(
   options: K6RunOptions,
   startedAt: string,
   summaryFile: string,

@@ -123,6 +123,11 @@ export function parseK6Summary(json: unknown, context: K6SummaryContext): Result
     );
   }
   if (requests === 0) warnings.push('no measured requests');
+  const { settings } = context;
+  const measuredSeconds =
+    settings.operations !== undefined
+      ? (json.state?.testRunDurationMs ?? 0) / 1000 - (settings.warmupSeconds ?? 0)
+      : settings.durationSeconds;
 
   return {
     engine: 'k6',
@@ -131,9 +136,9 @@ export function parseK6Summary(json: unknown, context: K6SummaryContext): Result
     ...(context.variant ? { variant: context.variant } : {}),
     settings: context.settings,
     requests,
-    // k6's own rate divides by the whole run (warm-up included); the measured window is ours.
-    throughput:
-      context.settings.durationSeconds > 0 ? requests / context.settings.durationSeconds : 0,
+    // k6's own rate divides by the whole run (warm-up included); the measured window is ours
+    // (a fixed iteration count: the run's length less the warm-up).
+    throughput: measuredSeconds > 0 ? requests / measuredSeconds : 0,
     latency,
     errors,
     failedChecks: checkFails,
