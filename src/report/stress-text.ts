@@ -122,7 +122,7 @@ export function trendRows(run: SoakRun): string[][] {
 export function soakSummary(run: SoakRun): string {
   return (
     `${run.vus} users for ${run.durationSeconds} s (${rate(run.throughput)} req/s, ${run.errors} errors); ` +
-    `regression after ${run.warmupSeconds} s of warm-up, batch means, ${Math.round(run.confidence * 1000) / 10}% intervals; ` +
+    `regression from ${run.warmupSeconds} s (RSS settled; at least ${run.minWarmupSeconds} s of warm-up), batch means, ${Math.round(run.confidence * 1000) / 10}% intervals; ` +
     `leak when an interval lies above ${run.thresholdPer10k} MiB per 10,000 requests, no leak when within ±${run.thresholdPer10k}`
   );
 }

@@ -21,15 +21,29 @@ import type { MemoryTrend, SoakRun } from './types.ts';
  * held to the same bytes-per-request standard:
  *
  *   leak          some series' whole interval above +threshold;
- *   no-leak       every series' interval within ±threshold;
+ *   no-leak       the RSS interval within ±threshold, and the heap's (if any) not above it;
  *   inconclusive  anything else (too short or too noisy: soak longer).
  *
+ * RSS is what the OS sees (what gets a container killed), so it alone can clear a target; the
+ * heap can only convict: a live V8 heap under load saw-tooths over a minute or more between
+ * major collections, so proving it flat takes far longer soaks than finding it growing.
  * The series share the soak's α equally (Bonferroni).
+ *
+ * Warm-up: a target's RSS grows while V8 and the allocator size themselves to the load (fastify
+ * on the mixed workload: 145 → 310 MiB in its first minute, flat after), which is not a leak.
+ * The regression starts once RSS has settled — the first moment after `warmupSeconds` at which
+ * the last SETTLE_SECONDS of RSS stayed within SETTLE_MIB (or within the threshold's worth of
+ * the requests served meanwhile) — and at the latest at MAX_WARMUP_SHARE of the run. A leak
+ * never settles, so it is measured from the cap. The start is chosen on earlier samples than
+ * those regressed, so the choice does not bias the slope.
  */
 export interface SoakSettings {
   vus: number;
   durationSeconds: number;
-  /** Seconds excluded from the regression at the start (JIT, pools, heap growing to size). */
+  /**
+   * Seconds always excluded from the regression at the start (JIT, pools); more while RSS is
+   * still settling, up to MAX_WARMUP_SHARE of the run.
+   */
   warmupSeconds: number;
   /** Window of the throughput/latency time series, seconds. */
   windowSeconds: number;
@@ -45,19 +59,48 @@ export const DEFAULT_LEAK_THRESHOLD = 0.1;
 export const SOAK_DEFAULTS: Record<'quick' | 'full', Omit<SoakSettings, 'alpha'>> = {
   quick: {
     vus: 10,
-    durationSeconds: 40,
-    warmupSeconds: 10,
+    durationSeconds: 90,
+    warmupSeconds: 15,
     windowSeconds: 1,
     thresholdPer10k: DEFAULT_LEAK_THRESHOLD,
   },
   full: {
     vus: 10,
     durationSeconds: 300,
-    warmupSeconds: 60,
+    warmupSeconds: 30,
     windowSeconds: 5,
     thresholdPer10k: DEFAULT_LEAK_THRESHOLD,
   },
 };
+
+export const SETTLE_SECONDS = 10;
+export const SETTLE_MIB = 2;
+export const MAX_WARMUP_SHARE = 2 / 3;
+
+/**
+ * When RSS settled (see above): seconds since the load started at which the regression begins.
+ * `requestsPerSecond` converts the threshold into MiB allowed over the settle window.
+ */
+export function settledAt(
+  rss: ReadonlyArray<{ t: number; value: number }>,
+  settings: Pick<SoakSettings, 'warmupSeconds' | 'durationSeconds' | 'thresholdPer10k'>,
+  requestsPerSecond: number,
+): number {
+  const cap = Math.max(settings.warmupSeconds, settings.durationSeconds * MAX_WARMUP_SHARE);
+  const allowed = Math.max(
+    SETTLE_MIB,
+    (settings.thresholdPer10k * requestsPerSecond * SETTLE_SECONDS) / 10_000,
+  );
+  for (const point of rss) {
+    if (point.t < settings.warmupSeconds || point.t < SETTLE_SECONDS) continue;
+    if (point.t >= cap) break;
+    const window = rss
+      .filter((p) => p.t > point.t - SETTLE_SECONDS && p.t <= point.t)
+      .map((p) => p.value);
+    if (Math.max(...window) - Math.min(...window) <= allowed) return point.t;
+  }
+  return cap;
+}
 
 /** Report points per memory series, whatever the soak's length. */
 const MEMORY_POINTS = 1500;
@@ -104,7 +147,7 @@ export function memoryTrend(
 
 export function soakVerdict(trends: readonly MemoryTrend[]): SoakRun['verdict'] {
   if (trends.some((t) => t.verdict === 'growing')) return 'leak';
-  if (trends.length > 0 && trends.every((t) => t.verdict === 'flat')) return 'no-leak';
+  if (trends.find((t) => t.series === 'rss')?.verdict === 'flat') return 'no-leak';
   return 'inconclusive';
 }
 
@@ -151,8 +194,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakRun> {
     value: s.rssMiB,
   }));
   const requestsPerMinute = measured.throughput * 60;
+  const start = settledAt(rss, settings, measured.throughput);
   const after = <T extends { t: number }>(points: readonly T[]) =>
-    points.filter((p) => p.t >= settings.warmupSeconds);
+    points.filter((p) => p.t >= start);
   const series: Array<[MemoryTrend['series'], Array<{ t: number; value: number }>]> = [
     ['rss', after(rss)],
   ];
@@ -188,7 +232,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakRun> {
     ...(measured.failure ? { failure: measured.failure } : {}),
     vus: settings.vus,
     durationSeconds: settings.durationSeconds,
-    warmupSeconds: settings.warmupSeconds,
+    warmupSeconds: Number(start.toFixed(2)),
+    minWarmupSeconds: settings.warmupSeconds,
     thresholdPer10k: settings.thresholdPer10k,
     confidence,
     verdict: soakVerdict(trends),

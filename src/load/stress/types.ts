@@ -77,7 +77,9 @@ export interface SoakRun extends StressBase {
   kind: 'soak';
   vus: number;
   durationSeconds: number;
+  /** Where the regression began: RSS settled, at least `minWarmupSeconds` (soak.ts). */
   warmupSeconds: number;
+  minWarmupSeconds: number;
   /** Decision threshold, MiB per 10,000 requests, and the confidence of each interval. */
   thresholdPer10k: number;
   confidence: number;
