@@ -5,6 +5,7 @@
 // k6 run -e BASE_URL=http://127.0.0.1:3000 -e DURATION=30m -e TOKEN=<jwt> k6/stress/21-soak.js
 // VUS (10), DURATION (5m), WARMUP; TOKEN, USERS as in k6/basic/08-concurrent-mixed.js.
 export { default, handleSummary } from '../basic/08-concurrent-mixed.js';
+
 import { buildOptions } from '../lib/options.js';
 
 export const options = buildOptions();
