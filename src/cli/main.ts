@@ -161,7 +161,7 @@ function program(setExit: (code: number) => void): Command {
     )
     .option(
       '-b, --budget <seconds>',
-      'seconds of measured blocks per target (default 30 quick, 120 full)',
+      'seconds of measured blocks per target (default 20 per level, 8 quick)',
     )
     .option(
       '-d, --duration <seconds>',

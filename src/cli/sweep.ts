@@ -21,6 +21,7 @@ import { requireBuilt, selectScenarios, selectTargets, splitList } from './selec
  *   pnpm lab sweep --target fastify,express --pool 5,10,20,50 --vus 10
  *   pnpm lab sweep --target fastify --workers 1,2 --cpus scaled
  *
+ * Budget: 8 s (quick) or 20 s (full) of measured blocks per level and target, `--budget` to set.
  * One knob takes a list (the swept one); the others may take one value to fix them (defaults:
  * 10 users, pool 10, 1 worker). One lab (own PostgreSQL and Redis, seeded) for the run; each
  * target's sweep is recorded, and the usual run report (JSON, Markdown, HTML with the curves)
@@ -146,7 +147,7 @@ export async function sweepCommand(options: SweepCommandOptions, io: SweepIo): P
   let slices: ReturnType<typeof sliceSettings>;
   try {
     alpha = suiteAlpha(undefined, env) / targets.length;
-    perTarget = budgetSeconds(env, { quick: 30, full: 120 });
+    perTarget = budgetSeconds(env, { quick: 8 * values.length, full: 20 * values.length });
     slices = sliceSettings(env);
   } catch (error) {
     throw usageError((error as Error).message);

@@ -49,8 +49,10 @@ export interface ColdWarmSettings {
 }
 
 export const COLD_WARM_DEFAULTS: Record<'quick' | 'full', Omit<ColdWarmSettings, 'alpha'>> = {
-  quick: { vus: 1, firstN: 50, measureSeconds: 2, repetitions: 3, warmSeconds: 1 },
-  full: { vus: 1, firstN: 200, measureSeconds: 6, repetitions: 6, warmSeconds: 2 },
+  // Repetitions are the verdict's blocks: with fewer than 5, a t interval at a run's share of α
+  // is too wide to decide anything.
+  quick: { vus: 1, firstN: 50, measureSeconds: 2, repetitions: 5, warmSeconds: 1 },
+  full: { vus: 1, firstN: 200, measureSeconds: 6, repetitions: 8, warmSeconds: 2 },
 };
 
 export interface ColdWarmOptions {

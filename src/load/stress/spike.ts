@@ -14,9 +14,10 @@ import type { SeriesPoint, SpikeRun } from './types.ts';
  * Scenario 20, spike: the closed model ramps from `base` users to `peak` and back (k6's
  * ramping-vus; the in-process engine's `ramp`), recorded in short windows. Read from them:
  * throughput, p50/p99 and errors per phase (before, at the peak, after), and how long after the
- * peak the per-window p99 took to come back to the pre-spike level — the highest window p99 seen
- * before the spike, so that ordinary window-to-window noise is not taken for "not recovered";
- * recovered means two consecutive windows at or under it.
+ * peak the per-window p99 took to come back to the pre-spike level — the 90th percentile of the
+ * window p99s before the spike, so that ordinary window-to-window noise is not taken for "not
+ * recovered" (and one outlier window does not set the bar); recovered means two consecutive
+ * windows at or under it.
  */
 export interface SpikeProfile {
   base: number;
@@ -33,7 +34,7 @@ export const SPIKE_PROFILES: Record<'quick' | 'full', SpikeProfile> = {
   quick: {
     base: 10,
     peak: 100,
-    before: 4,
+    before: 6,
     rampUp: 1,
     hold: 4,
     rampDown: 1,
@@ -60,6 +61,19 @@ export function spikeStages(p: SpikeProfile): RampStage[] {
     { seconds: p.rampDown, target: p.base },
     { seconds: p.after, target: p.base },
   ];
+}
+
+/** Seconds at the start of the pre-spike phase left out of its baseline p99. */
+const BASELINE_SKIP = 1;
+
+/** Which of the pre-spike windows' p99 values is the level to recover to (one outlier dropped). */
+const BASELINE_QUANTILE = 0.9;
+
+/** The q-quantile (nearest rank) of some values; 0 when there are none. */
+function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
 }
 
 /** Consecutive windows at or under the threshold that count as recovered. */
@@ -133,9 +147,14 @@ export async function runSpike(options: SpikeOptions): Promise<SpikeRun> {
     phaseSummary('peak', profile.peak, windows, peakStart, peakEnd),
     phaseSummary('after', profile.base, windows, peakEnd + profile.rampDown, end),
   ];
-  // The first window includes connecting and the target's first answers: not the baseline.
-  const baseline = series.filter((p) => p.t > 0 && p.t < profile.before - 1e-6 && p.requests > 0);
-  const threshold = Math.max(0, ...baseline.map((p) => p.p99));
+  // The first second includes connecting and the target's first answers: not the baseline.
+  const baseline = series.filter(
+    (p) => p.t >= BASELINE_SKIP && p.t < profile.before - 1e-6 && p.requests > 0,
+  );
+  const threshold = quantile(
+    baseline.map((p) => p.p99),
+    BASELINE_QUANTILE,
+  );
   const warnings = [...measured.warnings];
   for (const phase of phases) {
     if (phase.generatorBound) warnings.push(`${phase.phase}: ${phase.generatorBound}`);

@@ -250,7 +250,8 @@ export function defineSweepSuite(axis: SweepAxis): void {
   const values = raw
     ? levelList(raw, variable)
     : SWEEP_DEFAULTS[axis][isQuick(env) ? 'quick' : 'full'];
-  const budget = budgetSeconds(env, { quick: 20, full: 90 });
+  // Seconds of blocks per level: 3–5 blocks quick, about 12 full.
+  const budget = budgetSeconds(env, { quick: 8 * values.length, full: 20 * values.length });
   const cpuMode = env.LAB_SWEEP_CPUS === 'scaled' ? 'scaled' : 'fixed';
   test(
     `sweep of ${axis} ${values.join(', ')}: ${target} (${file.scenario.id}${axis === 'workers' ? `, ${cpuMode} CPUs` : ''})`,

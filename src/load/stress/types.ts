@@ -55,7 +55,7 @@ export interface SpikeRun extends StressBase {
   windowSeconds: number;
   series: SeriesPoint[];
   phases: PhaseSummary[];
-  /** Per-window p99 the post-spike windows must be back under (the pre-spike windows' highest). */
+  /** Per-window p99 the post-spike windows must be back under (90th percentile of the pre-spike windows'). */
   recoveryThresholdMs: number;
   /** Seconds from the end of the peak until p99 stayed at or under the threshold; null: never. */
   recoverySeconds: number | null;
