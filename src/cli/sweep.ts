@@ -12,6 +12,7 @@ import { beginRun, finalizeMessage, finalizeRun, type RunHandle } from '../repor
 import { SWEEP_HEADER, stepText, sweepRows, uslText } from '../report/stress-text.ts';
 import { EXIT, setupError, usageError } from './errors.ts';
 import { clock, Progress } from './progress.ts';
+import type { RunIo } from './run.ts';
 import { requireBuilt, selectScenarios, selectTargets, splitList } from './select.ts';
 
 /**
@@ -39,12 +40,6 @@ export interface SweepCommandOptions {
   alpha?: string;
   quick?: boolean;
   out?: string;
-}
-
-export interface SweepIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  env?: NodeJS.ProcessEnv;
 }
 
 const FIXED_DEFAULTS: Record<SweepAxis, number> = { vus: 10, pool: 10, workers: 1 };
@@ -117,7 +112,7 @@ export function formatSweep(run: SweepRun): string {
   ].join('\n');
 }
 
-export async function sweepCommand(options: SweepCommandOptions, io: SweepIo): Promise<number> {
+export async function sweepCommand(options: SweepCommandOptions, io: RunIo): Promise<number> {
   const env = io.env ?? process.env;
   const { axis, values, fixed } = sweepPlan(options);
   const targets = selectTargets(splitList(options.target ?? ['fastify']));

@@ -1,4 +1,4 @@
-import type { SoakRun, StressRun, SweepRun } from '../load/stress/types.ts';
+import type { SeriesPoint, SoakRun, StressRun, SweepRun } from '../load/stress/types.ts';
 import { uslThroughput } from '../stats/usl.ts';
 import { escapeHtml as h, slug } from './html/escape.ts';
 import {
@@ -68,6 +68,20 @@ const line = (
   ...extra,
 });
 
+/** p50 and p99 per window, the same two lines in every time series. */
+const latencyLines = (points: readonly SeriesPoint[]) => [
+  line(
+    'p50 ms',
+    '#4e79a7',
+    points.map((p) => ({ x: r(p.t), y: r(p.p50) })),
+  ),
+  line(
+    'p99 ms',
+    '#e15759',
+    points.map((p) => ({ x: r(p.t), y: r(p.p99) })),
+  ),
+];
+
 const timeAxis = (title = 'seconds since the load started') => ({
   type: 'linear',
   bounds: 'data',
@@ -85,16 +99,7 @@ function spikeCharts(
       type: 'line',
       data: {
         datasets: [
-          line(
-            'p50 ms',
-            '#4e79a7',
-            points.map((p) => ({ x: r(p.t), y: r(p.p50) })),
-          ),
-          line(
-            'p99 ms',
-            '#e15759',
-            points.map((p) => ({ x: r(p.t), y: r(p.p99) })),
-          ),
+          ...latencyLines(points),
           line(
             'users',
             '#9c755f',
@@ -210,18 +215,7 @@ function soakCharts(run: SoakRun, sink: ChartSink, id: string): string {
     sink.chart('timeline', `${id}-latency`, `${run.target}: latency over time`, {
       type: 'line',
       data: {
-        datasets: [
-          line(
-            'p50 ms',
-            '#4e79a7',
-            points.map((p) => ({ x: r(p.t), y: r(p.p50) })),
-          ),
-          line(
-            'p99 ms',
-            '#e15759',
-            points.map((p) => ({ x: r(p.t), y: r(p.p99) })),
-          ),
-        ],
+        datasets: [...latencyLines(points)],
       },
       options: {
         scales: { x: timeAxis(), y: { beginAtZero: true, title: { display: true, text: 'ms' } } },

@@ -1,3 +1,4 @@
+import { median } from 'simple-statistics';
 import type {
   ColdWarmCondition,
   MemoryTrend,
@@ -138,12 +139,8 @@ export const COLD_HEADER = [
 ];
 
 function medianOf(values: readonly number[]): number {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const finite = values.filter(Number.isFinite);
+  return finite.length > 0 ? median(finite) : Number.NaN;
 }
 
 export function coldRows(conditions: readonly ColdWarmCondition[]): string[][] {

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { median } from 'simple-statistics';
 import type { Lab } from '../../infra/lab.ts';
 import type { TargetSession } from '../../launcher/runner.ts';
 import type { ScenarioContext, ScenarioDefinition } from '../../scenarios/types.ts';
@@ -72,14 +73,6 @@ interface Trace {
   endMs: number[];
   errors: number;
 }
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 /** Index (in requests) and time at which the rolling median settled, or null. */
 export function steadyAfter(

@@ -1,8 +1,69 @@
+import type { TargetSession } from '../../launcher/runner.ts';
+import type { ScenarioContext, ScenarioDefinition } from '../../scenarios/types.ts';
 import { summarizeMicros } from '../histogram.ts';
-import { mergeTallies, type PhaseTally, type RampWindow } from '../inprocess/engine.ts';
+import {
+  createInProcessDriver,
+  mergeTallies,
+  type PhaseTally,
+  type RampStage,
+  type RampWindow,
+  resultOf,
+} from '../inprocess/engine.ts';
+import type { Result } from '../result.ts';
 import type { PhaseSummary, SeriesPoint } from './types.ts';
 
-/** Ramp windows as report series and phase summaries (spike, soak). */
+/** Ramps on a target (spike, soak), their windows as report series and phase summaries. */
+
+export interface RampOptions {
+  session: TargetSession;
+  scenario: ScenarioDefinition;
+  context: ScenarioContext;
+  /** Scenario id of the Result (`20-spike`, `21-soak`). */
+  id: string;
+  startVus: number;
+  stages: readonly RampStage[];
+  windowSeconds: number;
+}
+
+/**
+ * Runs a ramp on the in-process engine while the runner samples the target: the windows, and
+ * all of them as one Result (with the target's CPU and RSS series in `resources`).
+ */
+export async function measureRamp(
+  options: RampOptions,
+): Promise<{ measured: Result; windows: RampWindow[] }> {
+  const { session, scenario, context, stages } = options;
+  const startedAt = new Date().toISOString();
+  const peak = Math.max(options.startVus, ...stages.map((s) => s.target));
+  let windows: RampWindow[] = [];
+  const measured = await session.measure(async (signal) => {
+    const driver = createInProcessDriver({
+      baseUrl: session.url,
+      settings: { model: 'closed', concurrency: peak, durationSeconds: 0 },
+      request: (i) => scenario.request?.(i, context) ?? { method: 'GET', path: '/' },
+      signal,
+      ...(scenario.expectStatus ? { expectStatus: scenario.expectStatus } : {}),
+    });
+    try {
+      windows = await driver.ramp(options.startVus, stages, options.windowSeconds);
+    } finally {
+      driver.close();
+    }
+    return resultOf(mergeTallies(windows.map((w) => w.tally)), {
+      scenario: options.id,
+      target: session.target.definition.name,
+      settings: {
+        model: 'closed',
+        concurrency: peak,
+        durationSeconds: stages.reduce((s, x) => s + x.seconds, 0),
+      },
+      startedAt,
+      connections: driver.connections,
+      failure: signal.aborted ? String(signal.reason ?? 'aborted') : undefined,
+    });
+  });
+  return { measured, windows };
+}
 
 /** The generator CPU (% of its core) from which a window or phase may be generator-bound. */
 export const GENERATOR_CPU_LIMIT = 90;

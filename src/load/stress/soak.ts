@@ -1,14 +1,8 @@
 import type { TargetSession } from '../../launcher/runner.ts';
 import type { ScenarioContext, ScenarioDefinition } from '../../scenarios/types.ts';
 import { classifyTrend, slopeInterval } from '../../stats/trend.ts';
-import {
-  createInProcessDriver,
-  mergeTallies,
-  type RampWindow,
-  resultOf,
-} from '../inprocess/engine.ts';
 import { startHeapScraper } from './heap-scraper.ts';
-import { seriesPoint, thinned } from './series.ts';
+import { measureRamp, seriesPoint, thinned } from './series.ts';
 import type { MemoryTrend, SoakRun } from './types.ts';
 
 /**
@@ -155,40 +149,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakRun> {
   const { session, scenario, context, settings } = options;
   const startedAt = new Date().toISOString();
   const target = session.target.definition.name;
-  let windows: RampWindow[] = [];
   let heap: Array<{ t: number; value: number }> = [];
-  const measured = await session.measure(async (signal) => {
-    const driver = createInProcessDriver({
-      baseUrl: session.url,
-      settings: { model: 'closed', concurrency: settings.vus, durationSeconds: 0 },
-      request: (i) => scenario.request?.(i, context) ?? { method: 'GET', path: '/' },
-      signal,
-      ...(scenario.expectStatus ? { expectStatus: scenario.expectStatus } : {}),
+  const scraper = options.heap ? startHeapScraper(session.url) : undefined;
+  let ramp: Awaited<ReturnType<typeof measureRamp>>;
+  try {
+    ramp = await measureRamp({
+      session,
+      scenario,
+      context,
+      id: '21-soak',
+      startVus: settings.vus,
+      stages: [{ seconds: settings.durationSeconds, target: settings.vus }],
+      windowSeconds: settings.windowSeconds,
     });
-    const scraper = options.heap ? startHeapScraper(session.url) : undefined;
-    try {
-      windows = await driver.ramp(
-        settings.vus,
-        [{ seconds: settings.durationSeconds, target: settings.vus }],
-        settings.windowSeconds,
-      );
-    } finally {
-      driver.close();
-      heap = (await scraper?.stop()) ?? [];
-    }
-    return resultOf(mergeTallies(windows.map((w) => w.tally)), {
-      scenario: '21-soak',
-      target,
-      settings: {
-        model: 'closed',
-        concurrency: settings.vus,
-        durationSeconds: settings.durationSeconds,
-      },
-      startedAt,
-      connections: driver.connections,
-      failure: signal.aborted ? String(signal.reason ?? 'aborted') : undefined,
-    });
-  });
+  } finally {
+    heap = (await scraper?.stop()) ?? [];
+  }
+  const { measured, windows } = ramp;
   const rss = (measured.resources?.samples ?? []).map((s) => ({
     t: s.tMs / 1000,
     value: s.rssMiB,

@@ -1,14 +1,10 @@
 import type { TargetSession } from '../../launcher/runner.ts';
 import type { ScenarioContext, ScenarioDefinition } from '../../scenarios/types.ts';
-import {
-  createInProcessDriver,
-  mergeTallies,
-  type RampStage,
-  type RampWindow,
-  resultOf,
-} from '../inprocess/engine.ts';
-import { phaseSummary, seriesPoint } from './series.ts';
-import type { SeriesPoint, SpikeRun } from './types.ts';
+import { type RampStage, rampVus } from '../inprocess/engine.ts';
+import { runK6 } from '../k6/run.ts';
+import type { Result } from '../result.ts';
+import { GENERATOR_CPU_LIMIT, measureRamp, phaseSummary, seriesPoint } from './series.ts';
+import type { PhaseSummary, SeriesPoint, SpikeRun } from './types.ts';
 
 /**
  * Scenario 20, spike: the closed model ramps from `base` users to `peak` and back (k6's
@@ -102,51 +98,25 @@ export interface SpikeOptions {
   scenario: ScenarioDefinition;
   context: ScenarioContext;
   profile: SpikeProfile;
+  /** Default `inprocess`. */
+  engine?: 'inprocess' | 'k6';
   /** Metadata merged into the record (run meta: pool, versions). */
   meta?: Record<string, string | number | boolean | null>;
 }
 
+/**
+ * The in-process engine's ramp, or k6's ramping-vus (`engine: 'k6'`: k6/stress/20-spike.js, its
+ * per-phase and per-window sub-metrics read from the summary; windows of at least one second).
+ */
 export async function runSpike(options: SpikeOptions): Promise<SpikeRun> {
-  const { session, scenario, context, profile } = options;
+  const { session, scenario, profile } = options;
   const startedAt = new Date().toISOString();
   const stages = spikeStages(profile);
-  const target = session.target.definition.name;
-  let windows: RampWindow[] = [];
-  const measured = await session.measure(async (signal) => {
-    const driver = createInProcessDriver({
-      baseUrl: session.url,
-      settings: { model: 'closed', concurrency: profile.peak, durationSeconds: 0 },
-      request: (i) => scenario.request?.(i, context) ?? { method: 'GET', path: '/' },
-      signal,
-      ...(scenario.expectStatus ? { expectStatus: scenario.expectStatus } : {}),
-    });
-    try {
-      windows = await driver.ramp(profile.base, stages, profile.windowSeconds);
-    } finally {
-      driver.close();
-    }
-    return resultOf(mergeTallies(windows.map((w) => w.tally)), {
-      scenario: '20-spike',
-      target,
-      settings: {
-        model: 'closed',
-        concurrency: profile.peak,
-        durationSeconds: stages.reduce((s, x) => s + x.seconds, 0),
-      },
-      startedAt,
-      connections: driver.connections,
-      failure: signal.aborted ? String(signal.reason ?? 'aborted') : undefined,
-    });
-  });
-  const series = windows.map(seriesPoint);
-  const peakStart = profile.before + profile.rampUp;
-  const peakEnd = peakStart + profile.hold;
-  const end = peakEnd + profile.rampDown + profile.after;
-  const phases = [
-    phaseSummary('before', profile.base, windows, 0, profile.before),
-    phaseSummary('peak', profile.peak, windows, peakStart, peakEnd),
-    phaseSummary('after', profile.base, windows, peakEnd + profile.rampDown, end),
-  ];
+  const { measured, series, phases, windowSeconds } =
+    options.engine === 'k6'
+      ? await spikeWithK6(options, stages)
+      : await spikeInProcess(options, stages);
+  const peakEnd = profile.before + profile.rampUp + profile.hold;
   // The first second includes connecting and the target's first answers: not the baseline.
   const baseline = series.filter(
     (p) => p.t >= BASELINE_SKIP && p.t < profile.before - 1e-6 && p.requests > 0,
@@ -162,17 +132,128 @@ export async function runSpike(options: SpikeOptions): Promise<SpikeRun> {
   return {
     kind: 'spike',
     scenario: scenario.id,
-    target,
-    engine: 'inprocess',
+    target: session.target.definition.name,
+    engine: options.engine ?? 'inprocess',
     startedAt,
     meta: { ...measured.meta, ...options.meta },
     warnings,
     ...(measured.failure ? { failure: measured.failure } : {}),
     profile: { base: profile.base, peak: profile.peak, stages },
-    windowSeconds: profile.windowSeconds,
+    windowSeconds,
     series,
     phases,
     recoveryThresholdMs: threshold,
     recoverySeconds: threshold > 0 ? recoverySeconds(series, peakEnd, threshold) : null,
   };
+}
+
+interface SpikeMeasurement {
+  measured: Result;
+  series: SeriesPoint[];
+  phases: PhaseSummary[];
+  windowSeconds: number;
+}
+
+/** Phase boundaries: [from, to) seconds of before, peak and after. */
+function phaseBounds(p: SpikeProfile): Array<[string, number, number, number]> {
+  const peakStart = p.before + p.rampUp;
+  const peakEnd = peakStart + p.hold;
+  return [
+    ['before', p.base, 0, p.before],
+    ['peak', p.peak, peakStart, peakEnd],
+    ['after', p.base, peakEnd + p.rampDown, peakEnd + p.rampDown + p.after],
+  ];
+}
+
+async function spikeInProcess(
+  options: SpikeOptions,
+  stages: RampStage[],
+): Promise<SpikeMeasurement> {
+  const { profile } = options;
+  const { measured, windows } = await measureRamp({
+    session: options.session,
+    scenario: options.scenario,
+    context: options.context,
+    id: '20-spike',
+    startVus: profile.base,
+    stages,
+    windowSeconds: profile.windowSeconds,
+  });
+  return {
+    measured,
+    series: windows.map(seriesPoint),
+    phases: phaseBounds(profile).map(([name, vus, from, to]) =>
+      phaseSummary(name, vus, windows, from, to),
+    ),
+    windowSeconds: profile.windowSeconds,
+  };
+}
+
+type K6Values = Record<string, number>;
+
+async function spikeWithK6(options: SpikeOptions, stages: RampStage[]): Promise<SpikeMeasurement> {
+  const { session, scenario, context, profile } = options;
+  const window = Math.max(1, profile.windowSeconds);
+  const total = stages.reduce((sum, s) => sum + s.seconds, 0);
+  let metrics: Record<string, { values: K6Values }> = {};
+  const measured = await session.measure(() =>
+    runK6({
+      script: 'k6/stress/20-spike.js',
+      baseUrl: session.url,
+      scenario: '20-spike',
+      target: session.target.definition.name,
+      settings: { model: 'closed', concurrency: profile.peak, durationSeconds: total },
+      env: {
+        ...scenario.k6?.env?.(context),
+        BASE: String(profile.base),
+        PEAK: String(profile.peak),
+        BEFORE: String(profile.before),
+        RAMP_UP: String(profile.rampUp),
+        HOLD: String(profile.hold),
+        RAMP_DOWN: String(profile.rampDown),
+        AFTER: String(profile.after),
+        WINDOW: String(window),
+      },
+      ...(session.generatorCpus ? { cpus: session.generatorCpus } : {}),
+      onSummary: (summary) => {
+        metrics = (summary as { metrics?: typeof metrics }).metrics ?? {};
+      },
+    }),
+  );
+  const values = (name: string): K6Values => metrics[name]?.values ?? {};
+  const generatorCpu = Number(measured.meta.loadGeneratorCpuPercent ?? 0);
+  const summary = (tag: string, seconds: number) => {
+    const count = values(`http_reqs{${tag}}`).count ?? 0;
+    const latency = values(`http_req_duration{${tag}}`);
+    return {
+      requests: count,
+      throughput: seconds > 0 ? count / seconds : 0,
+      p50: latency.med ?? 0,
+      p99: latency['p(99)'] ?? 0,
+      errors: values(`http_req_failed{${tag}}`).passes ?? 0,
+    };
+  };
+  const series: SeriesPoint[] = [];
+  for (let w = 0; w * window < total; w++) {
+    const seconds = Math.min(window, total - w * window);
+    series.push({
+      t: w * window,
+      seconds,
+      vus: rampVus(profile.base, stages, (w + 1) * window),
+      ...summary(`w:${w}`, seconds),
+      generatorCpuPercent: generatorCpu,
+    });
+  }
+  const bound =
+    generatorCpu >= GENERATOR_CPU_LIMIT
+      ? { generatorBound: `k6 CPU ${generatorCpu}% per core (≥ ${GENERATOR_CPU_LIMIT}%)` }
+      : {};
+  const phases = phaseBounds(profile).map(([name, vus, from, to]) => ({
+    phase: name,
+    vus,
+    seconds: to - from,
+    ...summary(`spike:${name}`, to - from),
+    ...bound,
+  }));
+  return { measured, series, phases, windowSeconds: window };
 }

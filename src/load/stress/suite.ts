@@ -11,6 +11,7 @@ import { trivialDefinition } from '../calibration.ts';
 import { runMeta, scenarioContext, targetEnv } from '../http-scenario.ts';
 import { targetsFromEnv } from '../http-suite.ts';
 import { createInProcessDriver } from '../inprocess/engine.ts';
+import { k6SkipReason } from '../k6/binary.ts';
 import { budgetSeconds, sliceSettings } from '../ranking-run.ts';
 import { testAlpha } from '../test-alpha.ts';
 import { runColdWarm } from './cold-warm.ts';
@@ -94,14 +95,21 @@ async function openWarm(
 
 const TEST_SLACK_MS = 180_000;
 
-/** 20 spike on every selected target. */
-export function defineSpikeSuite(): void {
+/** 20 spike on every selected target; `LAB_ENGINE=k6` for k6's ramping-vus. */
+export async function defineSpikeSuite(): Promise<void> {
   const file = stressFile('bench/stress/20-spike', process.env.LAB_STRESS_SCENARIO ?? '03-db-read');
   const profile = spikeProfile();
   const seconds = profile.before + profile.rampUp + profile.hold + profile.rampDown + profile.after;
+  const engine = process.env.LAB_ENGINE === 'k6' ? 'k6' : 'inprocess';
+  const skip = engine === 'k6' ? await k6SkipReason() : undefined;
   for (const target of targetsFromEnv()) {
+    const title = `20 spike ${profile.base} → ${profile.peak} → ${profile.base} users: ${target} (${file.scenario.id}, ${engine})`;
+    if (skip) {
+      test.skip(`${title} — skipped: ${skip}`, () => {});
+      continue;
+    }
     test(
-      `20 spike ${profile.base} → ${profile.peak} → ${profile.base} users: ${target} (${file.scenario.id})`,
+      title,
       async () => {
         const session = await openWarm(file, target, { warmVus: profile.base });
         try {
@@ -110,6 +118,7 @@ export function defineSpikeSuite(): void {
             scenario: file.scenario,
             context: file.context(),
             profile,
+            engine,
             meta: runMeta(file.lab, file.upstream()),
           });
           recordStress(run, { suite: file.suite });

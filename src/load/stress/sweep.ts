@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { median } from 'simple-statistics';
 import type { Lab } from '../../infra/lab.ts';
 import { startUpstream } from '../../infra/upstream.ts';
 import { parseCpuList } from '../../launcher/launch.ts';
@@ -129,16 +130,6 @@ function stepOf(pair: PairVerdict | undefined, from: string, to: string): SweepS
     ...(pair.note ? { note: pair.note } : {}),
   };
 }
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length === 0
-    ? Number.NaN
-    : sorted.length % 2
-      ? (sorted[mid] as number)
-      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 export async function runSweep(options: SweepOptions): Promise<SweepRun> {
   const { axis, lab, scenario } = options;
@@ -311,8 +302,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepRun> {
           engine: 'inprocess',
         },
         throughput: estimates.get(level.label) ?? Number.NaN,
-        p50: median(results.map((r) => r.latency.p50)),
-        p99: median(results.map((r) => r.latency.p99)),
+        p50: results.length > 0 ? median(results.map((r) => r.latency.p50)) : Number.NaN,
+        p99: results.length > 0 ? median(results.map((r) => r.latency.p99)) : Number.NaN,
         blocks: (valuesOf.get(level.label) as Array<number | null>).filter((v) => v !== null)
           .length,
         errors: (byLevel.get(level.label) as Result[]).reduce((s, r) => s + r.errors, 0),
