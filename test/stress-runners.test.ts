@@ -5,7 +5,7 @@ import { createInProcessDriver, rampVus } from '../src/load/inprocess/engine.ts'
 import { steadyAfter } from '../src/load/stress/cold-warm.ts';
 import { parseHeapUsedMiB } from '../src/load/stress/heap-scraper.ts';
 import { levelList, soakSettings } from '../src/load/stress/knobs.ts';
-import { memoryTrend, settledAt, soakVerdict } from '../src/load/stress/soak.ts';
+import { gcCycles, memoryTrend, rssSettled, soakVerdict } from '../src/load/stress/soak.ts';
 import { recoverySeconds } from '../src/load/stress/spike.ts';
 import type { SeriesPoint } from '../src/load/stress/types.ts';
 
@@ -175,16 +175,19 @@ describe('readings from the series', () => {
     expect(soakVerdict([])).toBe('inconclusive');
   });
 
-  it('the regression starts once RSS has settled, and at the cap for a leak', () => {
-    const settings = { warmupSeconds: 15, durationSeconds: 90, thresholdPer10k: 0.1 };
+  it('RSS has settled when its last 20 s stay within the band; GC cycles are heap drops', () => {
     // Growing for 40 s (warming up), flat after.
     const warming = Array.from({ length: 360 }, (_, i) => ({
       t: i / 4,
       value: 150 + 4 * Math.min(i / 4, 40),
     }));
-    expect(settledAt(warming, settings, 3000)).toBe(49.25);
+    expect(rssSettled(warming.slice(0, 200), 2)).toBe(false); // up to 50 s: still growing at 31 s
+    expect(rssSettled(warming.slice(0, 250), 2)).toBe(true); // up to 62 s: flat since 40 s
+    expect(rssSettled(warming.slice(0, 40), 100)).toBe(false); // 10 s is too short to tell
     const leaking = warming.map((p) => ({ ...p, value: 150 + 4 * p.t }));
-    expect(settledAt(leaking, settings, 3000)).toBe(60);
+    expect(rssSettled(leaking, 2)).toBe(false);
+    const sawTooth = Array.from({ length: 100 }, (_, i) => ({ value: 40 + (i % 20) * 5 }));
+    expect(gcCycles(sawTooth)).toBe(4);
   });
 
   it('reads the heap from Prometheus text, and the knobs refuse nonsense', () => {
@@ -193,10 +196,14 @@ describe('readings from the series', () => {
     expect(levelList('1, 2,4', 'X')).toEqual([1, 2, 4]);
     expect(() => levelList('4', 'X')).toThrow(/two or more/);
     expect(() => levelList('1,1', 'X')).toThrow(/distinct/);
-    expect(() => soakSettings(0.05, { LAB_SOAK_SECONDS: '60', LAB_SOAK_WARMUP: '60' })).toThrow(
-      /below LAB_SOAK_SECONDS/,
+    expect(() => soakSettings(0.05, { LAB_SOAK_WARMUP: '60', LAB_SOAK_WARMUP_MAX: '30' })).toThrow(
+      /LAB_SOAK_WARMUP_MAX/,
     );
     const hours = soakSettings(0.05, { LAB_SOAK_SECONDS: '7200' });
-    expect(hours).toMatchObject({ durationSeconds: 7200, warmupSeconds: 150, windowSeconds: 24 });
+    expect(hours).toMatchObject({
+      durationSeconds: 7200,
+      maxWarmupSeconds: 600,
+      windowSeconds: 24,
+    });
   });
 });

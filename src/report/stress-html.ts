@@ -4,6 +4,7 @@ import { escapeHtml as h, slug } from './html/escape.ts';
 import {
   COLD_HEADER,
   coldRows,
+  coldSummary,
   SPIKE_HEADER,
   STRESS_ORDER,
   STRESS_TITLES,
@@ -154,7 +155,7 @@ function soakCharts(run: SoakRun, sink: ChartSink, id: string): string {
     if (!trend) return [];
     const at = (t: number) => r(trend.perMinute.intercept + trend.perMinute.slope * (t / 60));
     return [
-      { x: run.warmupSeconds, y: at(run.warmupSeconds) },
+      { x: 0, y: at(0) },
       { x: run.durationSeconds, y: at(run.durationSeconds) },
     ];
   };
@@ -194,7 +195,7 @@ function soakCharts(run: SoakRun, sink: ChartSink, id: string): string {
     sink.chart(
       'memory',
       id,
-      `${run.target}: memory over time (warm-up ends at ${run.warmupSeconds} s)`,
+      `${run.target}: memory over the measured window (after ${run.warmupSeconds} s of warm-up)`,
       {
         type: 'line',
         data: { datasets },
@@ -345,7 +346,7 @@ function runHtml(run: StressRun, sink: ChartSink, index: number): string {
       charts = soakCharts(run, sink, id);
       break;
     case 'cold-warm':
-      out.push(table(COLD_HEADER, coldRows(run.conditions)));
+      out.push(`<p>${h(coldSummary(run))}.</p>`, table(COLD_HEADER, coldRows(run.conditions)));
       charts = coldCharts(run, sink, id);
       break;
     case 'sweep': {
@@ -356,7 +357,7 @@ function runHtml(run: StressRun, sink: ChartSink, index: number): string {
       const usl = uslText(run);
       if (usl) out.push(`<p>${h(usl)}</p>`);
       out.push(
-        `<p class="muted">${h(`${run.blocks} blocks (stopped: ${run.stoppedBy}); α ${run.alpha} over ${run.comparisons} comparisons (Holm).`)}</p>`,
+        `<p class="muted">${h(`${run.blocks} blocks (stopped: ${run.stoppedBy}); α ${Number(run.alpha.toPrecision(3))} over ${run.comparisons} comparisons (Holm).`)}</p>`,
       );
       charts = sweepCharts(run, sink, id);
       break;

@@ -3,6 +3,7 @@ import type { StressRun } from '../load/stress/types.ts';
 import {
   COLD_HEADER,
   coldRows,
+  coldSummary,
   SPIKE_HEADER,
   STRESS_ORDER,
   STRESS_TITLES,
@@ -40,11 +41,7 @@ function runLines(run: StressRun): string[] {
       );
       break;
     case 'cold-warm':
-      out.push(
-        `${run.repetitions} repetitions per condition, ${run.vus} user${run.vus === 1 ? '' : 's'}, first ${run.firstN} requests against the second half of ${run.measureSeconds} s; α ${run.alpha} per condition.`,
-        '',
-        table(COLD_HEADER, coldRows(run.conditions)),
-      );
+      out.push(`${coldSummary(run)}.`, '', table(COLD_HEADER, coldRows(run.conditions)));
       break;
     case 'sweep': {
       out.push(table(SWEEP_HEADER, sweepRows(run)), '');
@@ -53,7 +50,7 @@ function runLines(run: StressRun): string[] {
       if (usl) out.push('', usl);
       out.push(
         '',
-        `${run.blocks} blocks (stopped: ${run.stoppedBy}); α ${run.alpha} over ${run.comparisons} comparisons (Holm).`,
+        `${run.blocks} blocks (stopped: ${run.stoppedBy}); α ${Number(run.alpha.toPrecision(3))} over ${run.comparisons} comparisons (Holm).`,
       );
       break;
     }

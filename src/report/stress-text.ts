@@ -121,11 +121,18 @@ export function trendRows(run: SoakRun): string[][] {
 }
 
 export function soakSummary(run: SoakRun): string {
+  const warmup = run.settled
+    ? `after ${run.warmupSeconds} s of warm-up (${rate(run.warmupRequests)} requests) RSS had settled`
+    : `RSS had not settled after ${run.warmupSeconds} s of warm-up (${rate(run.warmupRequests)} requests): a leak can be found, the target not cleared`;
   return (
-    `${run.vus} users for ${run.durationSeconds} s (${rate(run.throughput)} req/s, ${run.errors} errors); ` +
-    `regression from ${run.warmupSeconds} s (RSS settled; at least ${run.minWarmupSeconds} s of warm-up), batch means, ${Math.round(run.confidence * 1000) / 10}% intervals; ` +
+    `${warmup}; then ${run.vus} users for ${run.durationSeconds} s (${rate(run.throughput)} req/s, ${run.errors} errors), ` +
+    `regressed by batch means, ${Math.round(run.confidence * 1000) / 10}% intervals; ` +
     `leak when an interval lies above ${run.thresholdPer10k} MiB per 10,000 requests, no leak when within ±${run.thresholdPer10k}`
   );
+}
+
+export function coldSummary(run: Extract<StressRun, { kind: 'cold-warm' }>): string {
+  return `${run.repetitions} repetitions per condition, ${run.vus} user${run.vus === 1 ? '' : 's'}, first ${run.firstN} requests against the second half of ${run.measureSeconds} s; α ${Number(run.alpha.toPrecision(3))} per condition`;
 }
 
 export const COLD_HEADER = [

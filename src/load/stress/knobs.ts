@@ -61,16 +61,22 @@ export function soakSettings(alpha: number, env: NodeJS.ProcessEnv = process.env
   const warmupSeconds = number(
     env,
     'LAB_SOAK_WARMUP',
-    env.LAB_SOAK_SECONDS
-      ? Math.min(base.warmupSeconds * 5, durationSeconds / 5)
-      : base.warmupSeconds,
-    (n) => Number.isFinite(n) && n >= 0 && n < durationSeconds,
-    `seconds ≥ 0 and below LAB_SOAK_SECONDS (${durationSeconds})`,
+    base.warmupSeconds,
+    (n) => n >= 0,
+    'seconds ≥ 0',
+  );
+  const maxWarmupSeconds = number(
+    env,
+    'LAB_SOAK_WARMUP_MAX',
+    Math.max(base.maxWarmupSeconds, warmupSeconds),
+    (n) => n >= warmupSeconds,
+    `seconds ≥ LAB_SOAK_WARMUP (${warmupSeconds})`,
   );
   return {
     ...base,
     durationSeconds,
     warmupSeconds,
+    maxWarmupSeconds,
     // Long soaks: windows of ~1/300 of the run keep the report small.
     windowSeconds: Math.max(base.windowSeconds, Math.round(durationSeconds / 300)),
     vus: number(env, 'LAB_SOAK_VUS', base.vus, count, 'a positive integer'),

@@ -1,6 +1,8 @@
 import type { TargetSession } from '../../launcher/runner.ts';
 import type { ScenarioContext, ScenarioDefinition } from '../../scenarios/types.ts';
-import { classifyTrend, slopeInterval } from '../../stats/trend.ts';
+import { classifyTrend, DEFAULT_BATCHES, slopeInterval } from '../../stats/trend.ts';
+import { createInProcessDriver } from '../inprocess/engine.ts';
+import { groupRssMiB, processRunning } from '../proc-sampler.ts';
 import { startHeapScraper } from './heap-scraper.ts';
 import { measureRamp, seriesPoint, thinned } from './series.ts';
 import type { MemoryTrend, SoakRun } from './types.ts';
@@ -8,37 +10,39 @@ import type { MemoryTrend, SoakRun } from './types.ts';
 /**
  * Scenario 21, soak with leak detection: a long constant closed-model load while the runner
  * samples the target's RSS from /proc (every process of its group) and, where the target
- * exposes it (Node targets with LAB_METRICS=1), the V8 heap in use from its /metrics. After the
- * warm-up, each memory series is regressed on time with an autocorrelation-robust interval
+ * exposes it (Node targets with LAB_METRICS=1), the V8 heap in use from its /metrics. Each memory
+ * series of the measured window is regressed on time with an autocorrelation-robust interval
  * (src/stats/trend.ts, batch means); the slope is also given per 10,000 requests (at the run's
  * mean throughput), and that is what the threshold is stated in, so a busy and an idle target are
  * held to the same bytes-per-request standard:
  *
  *   leak          some series' whole interval above +threshold;
- *   no-leak       the RSS interval within ±threshold, and the heap's (if any) not above it;
+ *   no-leak       the RSS interval within ±threshold (the warm-up having settled), and the
+ *                 heap's (if any) not above it;
  *   inconclusive  anything else (too short or too noisy: soak longer).
  *
  * RSS is what the OS sees (what gets a container killed), so it alone can clear a target; the
- * heap can only convict: a live V8 heap under load saw-tooths over a minute or more between
- * major collections, so proving it flat takes far longer soaks than finding it growing.
+ * heap can only convict, and only once the window spans MIN_GC_CYCLES major collections: a live
+ * V8 heap under load saw-tooths over a minute or more between them (fastify on the mixed
+ * workload: 25 ↔ 135 MiB), and batch means need batches longer than a cycle.
  * The series share the soak's α equally (Bonferroni).
  *
- * Warm-up: a target's RSS grows while V8 and the allocator size themselves to the load (fastify
- * on the mixed workload: 145 → 310 MiB in its first minute, flat after), which is not a leak.
- * The regression starts once RSS has settled — the first moment after `warmupSeconds` at which
- * the last SETTLE_SECONDS of RSS stayed within SETTLE_MIB (or within the threshold's worth of
- * the requests served meanwhile) — and at the latest at MAX_WARMUP_SHARE of the run. A leak
- * never settles, so it is measured from the cap. The start is chosen on earlier samples than
- * those regressed, so the choice does not bias the slope.
+ * Warm-up: a target's RSS grows while V8 and the allocator size themselves to the load — in
+ * proportion to the requests served, not to time (fastify on the mixed workload: 145 → 310 MiB
+ * over its first ~170,000 requests, then flat within a megabyte for minutes) — which is not a
+ * leak, and no regression can tell it from one. So the load first runs unmeasured until RSS has
+ * settled — SETTLE_SECONDS within SETTLE_MIB (or within the threshold's worth of the requests
+ * served meanwhile) — for at least `warmupSeconds` and at most `maxWarmupSeconds`; then the
+ * measured window of `durationSeconds` starts. A leak never settles: it is measured after the
+ * longest warm-up, and a target whose RSS had not settled can be called a leak but never cleared.
  */
 export interface SoakSettings {
   vus: number;
+  /** The measured window, after the warm-up. */
   durationSeconds: number;
-  /**
-   * Seconds always excluded from the regression at the start (JIT, pools); more while RSS is
-   * still settling, up to MAX_WARMUP_SHARE of the run.
-   */
+  /** Least and most seconds of unmeasured load before it (until RSS settles). */
   warmupSeconds: number;
+  maxWarmupSeconds: number;
   /** Window of the throughput/latency time series, seconds. */
   windowSeconds: number;
   /** MiB per 10,000 requests. */
@@ -53,8 +57,9 @@ export const DEFAULT_LEAK_THRESHOLD = 0.1;
 export const SOAK_DEFAULTS: Record<'quick' | 'full', Omit<SoakSettings, 'alpha'>> = {
   quick: {
     vus: 10,
-    durationSeconds: 90,
+    durationSeconds: 30,
     warmupSeconds: 15,
+    maxWarmupSeconds: 150,
     windowSeconds: 1,
     thresholdPer10k: DEFAULT_LEAK_THRESHOLD,
   },
@@ -62,38 +67,89 @@ export const SOAK_DEFAULTS: Record<'quick' | 'full', Omit<SoakSettings, 'alpha'>
     vus: 10,
     durationSeconds: 300,
     warmupSeconds: 30,
+    maxWarmupSeconds: 600,
     windowSeconds: 5,
     thresholdPer10k: DEFAULT_LEAK_THRESHOLD,
   },
 };
 
-export const SETTLE_SECONDS = 10;
+export const SETTLE_SECONDS = 20;
 export const SETTLE_MIB = 2;
-export const MAX_WARMUP_SHARE = 2 / 3;
+/** Major collections the measured window must span before the heap's trend counts. */
+export const MIN_GC_CYCLES = DEFAULT_BATCHES;
+/** A heap sample this much below the previous one marks a major collection. */
+const GC_DROP = 0.85;
 
-/**
- * When RSS settled (see above): seconds since the load started at which the regression begins.
- * `requestsPerSecond` converts the threshold into MiB allowed over the settle window.
- */
-export function settledAt(
-  rss: ReadonlyArray<{ t: number; value: number }>,
-  settings: Pick<SoakSettings, 'warmupSeconds' | 'durationSeconds' | 'thresholdPer10k'>,
-  requestsPerSecond: number,
-): number {
-  const cap = Math.max(settings.warmupSeconds, settings.durationSeconds * MAX_WARMUP_SHARE);
-  const allowed = Math.max(
-    SETTLE_MIB,
-    (settings.thresholdPer10k * requestsPerSecond * SETTLE_SECONDS) / 10_000,
-  );
-  for (const point of rss) {
-    if (point.t < settings.warmupSeconds || point.t < SETTLE_SECONDS) continue;
-    if (point.t >= cap) break;
-    const window = rss
-      .filter((p) => p.t > point.t - SETTLE_SECONDS && p.t <= point.t)
-      .map((p) => p.value);
-    if (Math.max(...window) - Math.min(...window) <= allowed) return point.t;
+/** Whether RSS stayed within the allowed band over the last SETTLE_SECONDS of `samples`. */
+export function rssSettled(
+  samples: ReadonlyArray<{ t: number; value: number }>,
+  allowedMiB: number,
+): boolean {
+  const last = samples.at(-1);
+  if (!last || last.t - (samples[0]?.t ?? last.t) < SETTLE_SECONDS) return false;
+  const recent = samples.filter((p) => p.t > last.t - SETTLE_SECONDS).map((p) => p.value);
+  return Math.max(...recent) - Math.min(...recent) <= allowedMiB;
+}
+
+/** Major collections in a heap series: drops of more than 15% from one sample to the next. */
+export function gcCycles(heap: ReadonlyArray<{ value: number }>): number {
+  let cycles = 0;
+  for (let i = 1; i < heap.length; i++) {
+    if ((heap[i] as { value: number }).value < (heap[i - 1] as { value: number }).value * GC_DROP) {
+      cycles++;
+    }
   }
-  return cap;
+  return cycles;
+}
+
+/** Load without measuring until RSS settles (see above); what the warm-up took. */
+async function warmUntilSettled(
+  options: SoakOptions,
+): Promise<{ seconds: number; settled: boolean; requests: number }> {
+  const { session, scenario, context, settings } = options;
+  const chunk = 5;
+  const samples: Array<{ t: number; value: number }> = [];
+  const started = performance.now();
+  const poll = setInterval(() => {
+    if (processRunning(session.target.pid)) {
+      samples.push({
+        t: (performance.now() - started) / 1000,
+        value: groupRssMiB(session.target.pid),
+      });
+    }
+  }, 250);
+  const driver = createInProcessDriver({
+    baseUrl: session.url,
+    settings: { model: 'closed', concurrency: settings.vus, durationSeconds: 0 },
+    request: (i) => scenario.request?.(i, context) ?? { method: 'GET', path: '/' },
+    ...(scenario.expectStatus ? { expectStatus: scenario.expectStatus } : {}),
+  });
+  let requests = 0;
+  let settled = false;
+  try {
+    for (;;) {
+      const windows = await driver.ramp(
+        settings.vus,
+        [{ seconds: chunk, target: settings.vus }],
+        chunk,
+      );
+      requests += windows.reduce((sum, w) => sum + w.tally.requests, 0);
+      const seconds = (performance.now() - started) / 1000;
+      const perSecond = requests / seconds;
+      const allowed = Math.max(
+        SETTLE_MIB,
+        (settings.thresholdPer10k * perSecond * SETTLE_SECONDS) / 10_000,
+      );
+      settled = rssSettled(samples, allowed);
+      if (!processRunning(session.target.pid)) break;
+      if ((settled && seconds >= settings.warmupSeconds) || seconds >= settings.maxWarmupSeconds)
+        break;
+    }
+  } finally {
+    clearInterval(poll);
+    driver.close();
+  }
+  return { seconds: (performance.now() - started) / 1000, settled, requests };
 }
 
 /** Report points per memory series, whatever the soak's length. */
@@ -139,9 +195,9 @@ export function memoryTrend(
   };
 }
 
-export function soakVerdict(trends: readonly MemoryTrend[]): SoakRun['verdict'] {
+export function soakVerdict(trends: readonly MemoryTrend[], settled = true): SoakRun['verdict'] {
   if (trends.some((t) => t.verdict === 'growing')) return 'leak';
-  if (trends.find((t) => t.series === 'rss')?.verdict === 'flat') return 'no-leak';
+  if (settled && trends.find((t) => t.series === 'rss')?.verdict === 'flat') return 'no-leak';
   return 'inconclusive';
 }
 
@@ -150,6 +206,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakRun> {
   const startedAt = new Date().toISOString();
   const target = session.target.definition.name;
   let heap: Array<{ t: number; value: number }> = [];
+  const warmup = await warmUntilSettled(options);
   const scraper = options.heap ? startHeapScraper(session.url) : undefined;
   let ramp: Awaited<ReturnType<typeof measureRamp>>;
   try {
@@ -171,21 +228,35 @@ export async function runSoak(options: SoakOptions): Promise<SoakRun> {
     value: s.rssMiB,
   }));
   const requestsPerMinute = measured.throughput * 60;
-  const start = settledAt(rss, settings, measured.throughput);
-  const after = <T extends { t: number }>(points: readonly T[]) =>
-    points.filter((p) => p.t >= start);
   const series: Array<[MemoryTrend['series'], Array<{ t: number; value: number }>]> = [
-    ['rss', after(rss)],
+    ['rss', rss],
   ];
-  if (heap.length > 0) series.push(['heap', after(heap)]);
+  if (heap.length > 0) series.push(['heap', heap]);
   const confidence = 1 - settings.alpha / series.length;
   const warnings = [...measured.warnings];
+  if (!warmup.settled) {
+    warnings.push(
+      `RSS had not settled after ${Math.round(warmup.seconds)} s of warm-up (${warmup.requests} requests): a leak can be found, but the target cannot be cleared`,
+    );
+  }
   const trends: MemoryTrend[] = [];
   for (const [name, points] of series) {
     try {
-      trends.push(
-        memoryTrend(name, points, requestsPerMinute, settings.thresholdPer10k, confidence),
+      const trend = memoryTrend(
+        name,
+        points,
+        requestsPerMinute,
+        settings.thresholdPer10k,
+        confidence,
       );
+      const cycles = name === 'heap' ? gcCycles(points) : MIN_GC_CYCLES;
+      if (cycles < MIN_GC_CYCLES && trend.verdict !== 'inconclusive') {
+        warnings.push(
+          `heap: ${cycles} major collections in the window, fewer than ${MIN_GC_CYCLES}: its trend does not count (soak longer)`,
+        );
+        trend.verdict = 'inconclusive';
+      }
+      trends.push(trend);
     } catch (error) {
       warnings.push(`${name}: no trend (${(error as Error).message})`);
     }
@@ -209,11 +280,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakRun> {
     ...(measured.failure ? { failure: measured.failure } : {}),
     vus: settings.vus,
     durationSeconds: settings.durationSeconds,
-    warmupSeconds: Number(start.toFixed(2)),
-    minWarmupSeconds: settings.warmupSeconds,
+    warmupSeconds: Number(warmup.seconds.toFixed(1)),
+    warmupRequests: warmup.requests,
+    settled: warmup.settled,
     thresholdPer10k: settings.thresholdPer10k,
     confidence,
-    verdict: soakVerdict(trends),
+    verdict: soakVerdict(trends, warmup.settled),
     trends,
     memory,
     series: thinned(windows.map(seriesPoint), MEMORY_POINTS),

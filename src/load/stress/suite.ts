@@ -28,8 +28,10 @@ import type { SweepAxis } from './types.ts';
  * fails its test. Knobs: src/load/stress/knobs.ts and docs/measurement.md.
  */
 
-/** Bytes the planted-leak server keeps per request (plus the Buffer object itself). */
+/** Bytes the planted-leak server keeps per request (in 4-KiB buffers). */
 export const PLANTED_LEAK_BYTES = 64;
+/** Its longest warm-up, seconds (JIT only). */
+const PLANTED_WARMUP = 10;
 
 interface StressFile {
   lab: Lab;
@@ -148,7 +150,7 @@ export function defineSoakSuite(): void {
   );
   const health = getScenario('01-lightweight');
   const probe = soakSettings(0.05);
-  const timeout = probe.durationSeconds * 1000 + TEST_SLACK_MS;
+  const timeout = (probe.maxWarmupSeconds + probe.durationSeconds) * 1000 + TEST_SLACK_MS;
   const soak = async (target: string | TargetDefinition, planted: boolean) => {
     const name = typeof target === 'string' ? target : target.name;
     const runtime = typeof target === 'string' ? getTarget(target).runtime : 'node';
@@ -163,7 +165,11 @@ export function defineSoakSuite(): void {
         session,
         scenario: planted ? health : file.scenario,
         context: file.context(),
-        settings: soakSettings(testAlpha()),
+        // The planted server has nothing to warm up: its RSS grows from the start, never settling.
+        settings: {
+          ...soakSettings(testAlpha()),
+          ...(planted ? { maxWarmupSeconds: PLANTED_WARMUP } : {}),
+        },
         heap: runtime === 'node' && !planted,
         meta: {
           ...runMeta(file.lab, file.upstream()),

@@ -76,10 +76,12 @@ export interface MemoryTrend {
 export interface SoakRun extends StressBase {
   kind: 'soak';
   vus: number;
+  /** The measured window, after the warm-up. */
   durationSeconds: number;
-  /** Where the regression began: RSS settled, at least `minWarmupSeconds` (soak.ts). */
+  /** Unmeasured load before it, until RSS settled (soak.ts), and whether it did. */
   warmupSeconds: number;
-  minWarmupSeconds: number;
+  warmupRequests: number;
+  settled: boolean;
   /** Decision threshold, MiB per 10,000 requests, and the confidence of each interval. */
   thresholdPer10k: number;
   confidence: number;
