@@ -5,6 +5,7 @@ import type { TargetSession } from '../../launcher/runner.ts';
 import type { ScenarioContext, ScenarioDefinition } from '../../scenarios/types.ts';
 import { RankingFamily } from '../../stats/family.ts';
 import { createInProcessDriver } from '../inprocess/engine.ts';
+import { requestSequence } from './series.ts';
 import type { ColdWarmCondition, ColdWarmRun } from './types.ts';
 
 /**
@@ -101,14 +102,13 @@ export async function runColdWarm(options: ColdWarmOptions): Promise<ColdWarmRun
   const alpha = settings.alpha / conditions.length;
   const warnings: string[] = [];
 
-  // One request sequence for the whole run: writes (08's POST /users) never repeat an email.
-  let sequence = 0;
+  const request = requestSequence(scenario, context);
   const load = async (seconds: number, trace?: Trace) => {
     let first = 0;
     const driver = createInProcessDriver({
       baseUrl: session.url,
       settings: { model: 'closed', concurrency: settings.vus, durationSeconds: seconds },
-      request: () => scenario.request?.(sequence++, context) ?? { method: 'GET', path: '/' },
+      request,
       ...(scenario.expectStatus ? { expectStatus: scenario.expectStatus } : {}),
       ...(trace
         ? {

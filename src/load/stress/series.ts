@@ -7,12 +7,26 @@ import {
   type PhaseTally,
   type RampStage,
   type RampWindow,
+  type RequestSpec,
   resultOf,
 } from '../inprocess/engine.ts';
 import type { Result } from '../result.ts';
 import type { PhaseSummary, SeriesPoint } from './types.ts';
 
 /** Ramps on a target (spike, soak), their windows as report series and phase summaries. */
+
+/**
+ * A scenario's requests numbered across every driver of a run: scenario 08 writes users with
+ * emails made from the request number, so a second driver starting again at 0 would repeat them
+ * (409 Conflict) within one database state.
+ */
+export function requestSequence(
+  scenario: ScenarioDefinition,
+  context: ScenarioContext,
+): () => RequestSpec {
+  let sequence = 0;
+  return () => scenario.request?.(sequence++, context) ?? { method: 'GET', path: '/' };
+}
 
 export interface RampOptions {
   session: TargetSession;
@@ -23,6 +37,8 @@ export interface RampOptions {
   startVus: number;
   stages: readonly RampStage[];
   windowSeconds: number;
+  /** Default: a fresh `requestSequence`. */
+  request?: () => RequestSpec;
 }
 
 /**
@@ -40,7 +56,7 @@ export async function measureRamp(
     const driver = createInProcessDriver({
       baseUrl: session.url,
       settings: { model: 'closed', concurrency: peak, durationSeconds: 0 },
-      request: (i) => scenario.request?.(i, context) ?? { method: 'GET', path: '/' },
+      request: options.request ?? requestSequence(scenario, context),
       signal,
       ...(scenario.expectStatus ? { expectStatus: scenario.expectStatus } : {}),
     });

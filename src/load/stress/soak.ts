@@ -1,10 +1,10 @@
 import type { TargetSession } from '../../launcher/runner.ts';
 import type { ScenarioContext, ScenarioDefinition } from '../../scenarios/types.ts';
 import { classifyTrend, DEFAULT_BATCHES, slopeInterval } from '../../stats/trend.ts';
-import { createInProcessDriver } from '../inprocess/engine.ts';
+import { createInProcessDriver, type RequestSpec } from '../inprocess/engine.ts';
 import { groupRssMiB, processRunning } from '../proc-sampler.ts';
 import { startHeapScraper } from './heap-scraper.ts';
-import { measureRamp, seriesPoint, thinned } from './series.ts';
+import { measureRamp, requestSequence, seriesPoint, thinned } from './series.ts';
 import type { MemoryTrend, SoakRun } from './types.ts';
 
 /**
@@ -105,8 +105,9 @@ export function gcCycles(heap: ReadonlyArray<{ value: number }>): number {
 /** Load without measuring until RSS settles (see above); what the warm-up took. */
 async function warmUntilSettled(
   options: SoakOptions,
+  request: () => RequestSpec,
 ): Promise<{ seconds: number; settled: boolean; requests: number }> {
-  const { session, scenario, context, settings } = options;
+  const { session, scenario, settings } = options;
   const chunk = 5;
   const samples: Array<{ t: number; value: number }> = [];
   const started = performance.now();
@@ -121,7 +122,7 @@ async function warmUntilSettled(
   const driver = createInProcessDriver({
     baseUrl: session.url,
     settings: { model: 'closed', concurrency: settings.vus, durationSeconds: 0 },
-    request: (i) => scenario.request?.(i, context) ?? { method: 'GET', path: '/' },
+    request,
     ...(scenario.expectStatus ? { expectStatus: scenario.expectStatus } : {}),
   });
   let requests = 0;
@@ -206,7 +207,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakRun> {
   const startedAt = new Date().toISOString();
   const target = session.target.definition.name;
   let heap: Array<{ t: number; value: number }> = [];
-  const warmup = await warmUntilSettled(options);
+  // One numbering for the warm-up and the measured window: no write repeats an earlier one.
+  const request = requestSequence(scenario, context);
+  const warmup = await warmUntilSettled(options, request);
   const scraper = options.heap ? startHeapScraper(session.url) : undefined;
   let ramp: Awaited<ReturnType<typeof measureRamp>>;
   try {
@@ -218,6 +221,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakRun> {
       startVus: settings.vus,
       stages: [{ seconds: settings.durationSeconds, target: settings.vus }],
       windowSeconds: settings.windowSeconds,
+      request,
     });
   } finally {
     heap = (await scraper?.stop()) ?? [];
