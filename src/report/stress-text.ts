@@ -7,6 +7,7 @@ import type {
   SweepRun,
   SweepStep,
 } from '../load/stress/types.ts';
+import type { Verdict } from '../stats/verdict.ts';
 
 /**
  * Wording and tables of the stress scenarios and sweeps, shared by the Markdown and HTML reports
@@ -150,6 +151,14 @@ function medianOf(values: readonly number[]): number {
   return finite.length > 0 ? median(finite) : Number.NaN;
 }
 
+/** The pair is cold over warm: cold `slower` means the first requests took longer. */
+const COLD_VERDICTS: Record<Verdict, string> = {
+  slower: 'cold slower',
+  faster: 'cold faster',
+  'no-difference': 'same',
+  inconclusive: 'inconclusive',
+};
+
 export function coldRows(conditions: readonly ColdWarmCondition[]): string[][] {
   return conditions.map((c) => {
     const settled = c.steadyAfterRequests.map((r, i) =>
@@ -158,15 +167,7 @@ export function coldRows(conditions: readonly ColdWarmCondition[]): string[][] {
     const v = c.verdict;
     // The pair is cold over warm by median latency: ratio > 1 = cold faster; show cold ÷ warm.
     const interval = v ? `${num(1 / v.ratio)} [${num(1 / v.upper)}, ${num(1 / v.lower)}]` : '—';
-    const verdict = !v
-      ? 'fewer than 3 repetitions'
-      : v.verdict === 'slower'
-        ? 'cold slower'
-        : v.verdict === 'faster'
-          ? 'cold faster'
-          : v.verdict === 'no-difference'
-            ? 'same'
-            : 'inconclusive';
+    const verdict = v ? COLD_VERDICTS[v.verdict] : 'fewer than 3 repetitions';
     return [
       `${c.condition}: ${c.description}`,
       ms(medianOf(c.cold)),

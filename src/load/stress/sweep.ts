@@ -8,6 +8,7 @@ import { type OpenTargetSession, openTargetSession } from '../../launcher/runner
 import type { ScenarioDefinition } from '../../scenarios/types.ts';
 import { type PairVerdict, RankingFamily } from '../../stats/family.ts';
 import { fitUsl } from '../../stats/usl.ts';
+import type { Verdict } from '../../stats/verdict.ts';
 import {
   closeTargets,
   measureSlice,
@@ -101,6 +102,14 @@ function sharedCpus(a: string | undefined, b: string | undefined): number[] {
   return [...left].filter((cpu) => right.has(cpu));
 }
 
+/** A pair's verdict (from over to) as a step's: `from` faster means less throughput at `to`. */
+const STEP_VERDICTS: Record<Verdict, SweepStep['verdict']> = {
+  faster: 'less',
+  slower: 'more',
+  'no-difference': 'same',
+  inconclusive: 'inconclusive',
+};
+
 function stepOf(pair: PairVerdict | undefined, from: string, to: string): SweepStep {
   if (!pair)
     return {
@@ -112,14 +121,7 @@ function stepOf(pair: PairVerdict | undefined, from: string, to: string): SweepS
       verdict: 'inconclusive',
     };
   // The pair is oriented from → to (a over b, > 1: more at `from`); a step reads to ÷ from.
-  const verdict =
-    pair.verdict === 'faster'
-      ? 'less'
-      : pair.verdict === 'slower'
-        ? 'more'
-        : pair.verdict === 'no-difference'
-          ? 'same'
-          : 'inconclusive';
+  const verdict = STEP_VERDICTS[pair.verdict];
   return {
     from,
     to,
