@@ -16,6 +16,7 @@ import { budgetSeconds, sliceSettings } from '../ranking-run.ts';
 import { testAlpha } from '../test-alpha.ts';
 import { runColdWarm } from './cold-warm.ts';
 import { coldWarmSettings, levelList, soakSettings, spikeProfile } from './knobs.ts';
+import { requestSequence } from './series.ts';
 import { runSoak } from './soak.ts';
 import { runSpike } from './spike.ts';
 import { runSweep } from './sweep.ts';
@@ -80,7 +81,7 @@ async function openWarm(
     const driver = createInProcessDriver({
       baseUrl: session.url,
       settings: { model: 'closed', concurrency: options.warmVus, durationSeconds: 0 },
-      request: (i) => file.scenario.request?.(i, file.context()) ?? { method: 'GET', path: '/' },
+      request: requestSequence(file.scenario, file.context()),
     });
     try {
       await driver.phase(sliceSettings().warmup, false);
