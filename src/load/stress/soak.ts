@@ -32,7 +32,7 @@ import type { MemoryTrend, SoakRun } from './types.ts';
  * over its first ~170,000 requests, then flat within a megabyte for minutes) — which is not a
  * leak, and no regression can tell it from one. So the load first runs unmeasured until RSS has
  * settled — SETTLE_SECONDS within SETTLE_MIB (or within the threshold's worth of the requests
- * served meanwhile) — for at least `warmupSeconds` and at most `maxWarmupSeconds`; then the
+ * served meanwhile; fastify's RSS rests for 20 s between growth steps of its warm-up) — for at least `warmupSeconds` and at most `maxWarmupSeconds`; then the
  * measured window of `durationSeconds` starts. A leak never settles: it is measured after the
  * longest warm-up, and a target whose RSS had not settled can be called a leak but never cleared.
  */
@@ -73,7 +73,7 @@ export const SOAK_DEFAULTS: Record<'quick' | 'full', Omit<SoakSettings, 'alpha'>
   },
 };
 
-export const SETTLE_SECONDS = 20;
+export const SETTLE_SECONDS = 30;
 export const SETTLE_MIB = 2;
 /** Major collections the measured window must span before the heap's trend counts. */
 export const MIN_GC_CYCLES = DEFAULT_BATCHES;
@@ -166,13 +166,13 @@ export interface SoakOptions {
   meta?: Record<string, string | number | boolean | null>;
 }
 
-export function memoryTrend(
-  series: MemoryTrend['series'],
+/** Slope of MiB over seconds, as MiB per minute and per 10,000 requests, and its zone. */
+function trendOf(
   points: ReadonlyArray<{ t: number; value: number }>,
   requestsPerMinute: number,
   thresholdPer10k: number,
   confidence: number,
-): MemoryTrend {
+) {
   const perMinute = slopeInterval(
     points.map((p) => p.t / 60),
     points.map((p) => p.value),
@@ -185,14 +185,46 @@ export function memoryTrend(
     lower: perMinute.lower * scale,
     upper: perMinute.upper * scale,
   };
+  const verdict = Number.isFinite(scale)
+    ? classifyTrend(per10kRequests, thresholdPer10k)
+    : 'inconclusive';
+  return { perMinute, per10kRequests, verdict };
+}
+
+/**
+ * The window's trend. `growing` needs sustained growth: the whole window's interval above the
+ * threshold and each half's too. A one-off step (an allocator or heap growing once more, late in
+ * a warm-up) lies in one half and leaves the other flat, so it never reads as a leak; a leak
+ * grows in both. Requiring both halves as well only makes the call stricter (the error rate of
+ * the whole-window test still bounds it).
+ */
+export function memoryTrend(
+  series: MemoryTrend['series'],
+  points: ReadonlyArray<{ t: number; value: number }>,
+  requestsPerMinute: number,
+  thresholdPer10k: number,
+  confidence: number,
+): MemoryTrend {
+  const whole = trendOf(points, requestsPerMinute, thresholdPer10k, confidence);
+  let verdict = whole.verdict;
+  if (verdict === 'growing') {
+    const middle = ((points[0]?.t ?? 0) + (points.at(-1)?.t ?? 0)) / 2;
+    const halves = [points.filter((p) => p.t < middle), points.filter((p) => p.t >= middle)];
+    const sustained = halves.every((half) => {
+      try {
+        return trendOf(half, requestsPerMinute, thresholdPer10k, confidence).verdict === 'growing';
+      } catch {
+        return false; // too few samples in a half to tell
+      }
+    });
+    if (!sustained) verdict = 'inconclusive';
+  }
   return {
     series,
     samples: points.length,
-    perMinute,
-    per10kRequests,
-    verdict: Number.isFinite(scale)
-      ? classifyTrend(per10kRequests, thresholdPer10k)
-      : 'inconclusive',
+    perMinute: whole.perMinute,
+    per10kRequests: whole.per10kRequests,
+    verdict,
   };
 }
 
