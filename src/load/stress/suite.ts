@@ -69,7 +69,13 @@ function stressFile(suite: string, scenarioId: string): StressFile {
 async function openWarm(
   file: StressFile,
   target: string | TargetDefinition,
-  options: { verify?: boolean; extraEnv?: Record<string, string>; warmVus: number },
+  options: {
+    verify?: boolean;
+    extraEnv?: Record<string, string>;
+    warmVus: number;
+    /** Default the slices' warm-up (3 s quick, 5 s full). */
+    warmSeconds?: number;
+  },
 ): Promise<OpenTargetSession> {
   const session = await openTargetSession(target, targetEnv(file.lab, file.upstream()), {
     generator: 'inprocess',
@@ -84,7 +90,7 @@ async function openWarm(
       request: requestSequence(file.scenario, file.context()),
     });
     try {
-      await driver.phase(sliceSettings().warmup, false);
+      await driver.phase(options.warmSeconds ?? sliceSettings().warmup, false);
     } finally {
       driver.close();
     }
@@ -97,6 +103,8 @@ async function openWarm(
 }
 
 const TEST_SLACK_MS = 180_000;
+/** Seconds of load at the base before a spike. */
+const SPIKE_WARMUP = 10;
 
 /** 20 spike on every selected target; `LAB_ENGINE=k6` for k6's ramping-vus. */
 export async function defineSpikeSuite(): Promise<void> {
@@ -114,7 +122,11 @@ export async function defineSpikeSuite(): Promise<void> {
     test(
       title,
       async () => {
-        const session = await openWarm(file, target, { warmVus: profile.base });
+        // The pre-spike phase is the baseline: JIT and pools must be warm before it starts.
+        const session = await openWarm(file, target, {
+          warmVus: profile.base,
+          warmSeconds: SPIKE_WARMUP,
+        });
         try {
           const run = await runSpike({
             session,
