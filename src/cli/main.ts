@@ -14,6 +14,7 @@ import { formatListing, listing } from './list.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { serveCommand } from './serve.ts';
+import { sweepCommand } from './sweep.ts';
 
 /**
  * `pnpm lab <command>` — the lab outside vitest:
@@ -21,6 +22,7 @@ import { serveCommand } from './serve.ts';
  *   doctor                  what this machine has (infra, k6, wrk, taskset, Chromium) and the fixes
  *   list                    scenarios, targets, data layers and variants
  *   run                     measure a scenario × target selection, writing the usual reports
+ *   sweep                   a target at several users, pool sizes or workers: curves, knee, verdicts
  *   report <results.json>   rebuild the Markdown and HTML of a run
  *   fuzz                    exploratory contract fuzzing of the targets (Schemathesis)
  *   serve [targets]         seeded PostgreSQL + Redis, upstream stub and targets for use by hand
@@ -213,6 +215,46 @@ function program(setExit: (code: number) => void): Command {
     .option('--json', 'machine-readable output')
     .action(async (files: string[], options: { json?: boolean }) => {
       setExit(await k6MergeCommand(files, options, { out, err }));
+    });
+
+  lab
+    .command('sweep')
+    .description(
+      'measure a target at several levels of one knob (users, pool size, workers): throughput–latency curve, USL knee, adjacent levels compared with verdicts',
+    )
+    .option('-t, --target <names>', 'targets, comma-separated (default fastify)', collect)
+    .option(
+      '--vus <list>',
+      'closed-model users: a list to sweep (1,2,4,8), or one value to fix (default 10)',
+    )
+    .option(
+      '--pool <list>',
+      'database pool size (LAB_DB_POOL): a list to sweep, or one value (default 10)',
+    )
+    .option(
+      '--workers <list>',
+      'worker processes ({workers}): a list to sweep, or one value (default 1)',
+    )
+    .option('-s, --scenario <name>', 'the workload (default 03-db-read)')
+    .addOption(
+      new Option(
+        '--cpus <mode>',
+        'worker sweeps: fixed (the target keeps its CPUs) or scaled (one CPU per worker)',
+      ).choices(['fixed', 'scaled']),
+    )
+    .option(
+      '-b, --budget <seconds>',
+      'seconds of measured blocks per target (default 20 per level, 8 quick)',
+    )
+    .option(
+      '-d, --duration <seconds>',
+      'measured seconds per level per block (LAB_SLICE; default 1)',
+    )
+    .option('--alpha <level>', 'family-wise error rate of the run (LAB_ALPHA, default 0.05)')
+    .option('-q, --quick', 'quick budget (LAB_QUICK=1)')
+    .option('-o, --out <dir>', 'reports directory (default: LAB_REPORTS_DIR, else reports/)')
+    .action(async (options) => {
+      setExit(await sweepCommand(options, { out, err }));
     });
 
   lab

@@ -27,6 +27,10 @@ export const VERDICT_MARKERS = [
   'expectNotSlower(',
   'runRanking(',
   'compareInterleaved(',
+  // bench/stress: leak verdicts, cold-vs-warm verdicts, sweep steps
+  'defineSoakSuite(',
+  'defineColdWarmSuite(',
+  'defineSweepSuite(',
 ] as const;
 
 export function makesVerdicts(source: string): boolean {

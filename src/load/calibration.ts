@@ -84,11 +84,14 @@ export interface CalibrationOptions {
 
 const TRIVIAL_FOLDER = 'src/load/baseline';
 
-/** The trivial server as a target definition (not a registered target: no contract). */
-export function trivialDefinition(name: string, spinNs = 0): TargetDefinition {
+/**
+ * The trivial server as a target definition (not a registered target: no contract); `spinNs`
+ * plants CPU per request, `retainBytes` a memory leak per request (the soak suite's proof).
+ */
+export function trivialDefinition(name: string, spinNs = 0, retainBytes = 0): TargetDefinition {
   return {
     name,
-    description: `node:http answering /health${spinNs ? `, ${spinNs} ns of planted CPU per request` : ''}`,
+    description: `node:http answering /health${spinNs ? `, ${spinNs} ns of planted CPU per request` : ''}${retainBytes ? `, ${retainBytes} bytes kept per request (planted leak)` : ''}`,
     folder: TRIVIAL_FOLDER,
     language: 'typescript',
     runtime: 'node',
@@ -99,7 +102,7 @@ export function trivialDefinition(name: string, spinNs = 0): TargetDefinition {
     workers: 1,
     build: null,
     start: ['{node}', 'trivial-server.ts'],
-    env: { TRIVIAL_SPIN_NS: String(spinNs) },
+    env: { TRIVIAL_SPIN_NS: String(spinNs), TRIVIAL_RETAIN_BYTES: String(retainBytes) },
     dataLayer: 'none',
     dataLayerDescription: 'none',
     supports: ['basic'],

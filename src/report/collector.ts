@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { ServerInstance } from '../infra/types.ts';
 import type { RankingRun } from '../load/ranking-run.ts';
 import type { Result } from '../load/result.ts';
+import type { StressRun } from '../load/stress/types.ts';
 import type { Comparison, Verdict } from '../stats/index.ts';
 import { infraNote, REPO_ROOT } from './environment.ts';
 import type { Claim, ClaimInput, ComparisonData, InfraNote, RankingData } from './types.ts';
@@ -34,6 +35,7 @@ export type RunRecord = { v: typeof RECORD_VERSION; at: string; pid: number } & 
     }
   | { kind: 'infra'; suite: string | null; infra: InfraNote }
   | { kind: 'ranking'; suite: string; ranking: RankingData }
+  | { kind: 'stress'; suite: string; stress: StressRun }
 );
 
 /** Omit<> of a union distributes; this keeps each member's fields. */
@@ -76,6 +78,7 @@ export interface Collector {
   recordComparison(comparison: Comparison, options: ComparisonRecordOptions): void;
   noteInfra(lab: LabServers, options?: Partial<RecordOptions>): void;
   recordRanking(run: RankingRun, options: RecordOptions): void;
+  recordStress(run: StressRun, options: RecordOptions): void;
 }
 
 /** The part of a `Lab` that `noteInfra` reads. */
@@ -120,6 +123,9 @@ export function createCollector(runDir: string, pid: number = process.pid): Coll
         suite: requireName(options?.suite, 'suite'),
         ranking: rankingData(run),
       });
+    },
+    recordStress(run, options) {
+      write({ kind: 'stress', suite: requireName(options?.suite, 'suite'), stress: run });
     },
   };
 }
@@ -175,6 +181,13 @@ export function recordRanking(run: RankingRun, options: RecordOptions): boolean 
 export function rankingData(run: RankingRun): RankingData {
   const { results, ...rest } = run;
   return { ...rest, resultCount: results.length };
+}
+
+/** Records a spike, soak, cold-vs-warm or sweep run with its time series. */
+export function recordStress(run: StressRun, options: RecordOptions): boolean {
+  const collector = currentCollector();
+  collector?.recordStress(run, options);
+  return collector !== undefined;
 }
 
 /** Records the servers a suite's lab runs on (versions, provider, durability flags). */

@@ -25,6 +25,7 @@ import {
 } from './html/format.ts';
 import { calibrationText } from './markdown.ts';
 import { describePair, errorLine, familyTitle, formatValue } from './ranking-text.ts';
+import { stressCards } from './stress-html.ts';
 import type { Environment, RunReport, StoredComparison } from './types.ts';
 
 /**
@@ -46,7 +47,19 @@ export interface HtmlOptions {
 /** One chart: the canvas id and the Chart.js configuration (pure JSON). */
 export interface ChartSpec {
   id: string;
-  kind: 'throughput' | 'latency' | 'cpu' | 'rss' | 'verdicts' | 'deltas' | 'answers';
+  kind:
+    | 'throughput'
+    | 'latency'
+    | 'cpu'
+    | 'rss'
+    | 'verdicts'
+    | 'deltas'
+    | 'answers'
+    // stress scenarios and sweeps (stress-html.ts)
+    | 'timeline'
+    | 'memory'
+    | 'trace'
+    | 'curve';
   title: string;
   config: Record<string, unknown>;
 }
@@ -163,6 +176,12 @@ export function renderHtml(report: RunReport, options: HtmlOptions = {}): string
     );
   }
   if (options.comparison) body.push(comparisonSection(page, options.comparison));
+  body.push(
+    ...stressCards(report, {
+      chart: (kind, id, title, config) => page.chart(kind, id, title, config),
+      color: (label) => page.color(label),
+    }),
+  );
   if (summary.scenarios.length > 0) {
     body.push(
       `<nav class="card toc"><b>Scenarios</b><ul>${summary.scenarios

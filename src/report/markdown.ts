@@ -10,6 +10,7 @@ import {
   serverLine,
 } from './groups.ts';
 import { describePair, errorLine, familyTitle, formatValue, outcomeLines } from './ranking-text.ts';
+import { stressMarkdown } from './stress-markdown.ts';
 import type {
   ClaimStatus,
   Environment,
@@ -44,6 +45,7 @@ export function renderMarkdown(report: RunReport): string {
     '',
   );
   out.push(...answerSection(report));
+  out.push(...stressMarkdown(report));
   out.push('## Environment', '', environmentTable(report.environment), '');
   if (report.warnings.length > 0) {
     out.push('### Run warnings', '', ...report.warnings.map((w) => `- ⚠️ ${inline(w)}`), '');

@@ -9,6 +9,7 @@ import { captureEnvironment, mergeInfraNotes } from './environment.ts';
 import { addToHistory } from './history.ts';
 import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
+import { stressVerdicts } from './stress-text.ts';
 import {
   type Environment,
   type ErrorControl,
@@ -19,6 +20,7 @@ import {
   type StoredComparison,
   type StoredRanking,
   type StoredResult,
+  type StoredStress,
 } from './types.ts';
 
 /**
@@ -141,7 +143,10 @@ export function readRunDir(runDir: string): {
       if (line.trim() === '') return;
       try {
         const record = JSON.parse(line) as RunRecord;
-        if (record.v !== 1 || !['result', 'comparison', 'infra', 'ranking'].includes(record.kind)) {
+        if (
+          record.v !== 1 ||
+          !['result', 'comparison', 'infra', 'ranking', 'stress'].includes(record.kind)
+        ) {
           throw new Error(`unknown record (v ${String(record.v)}, kind ${String(record.kind)})`);
         }
         records.push(record);
@@ -167,6 +172,7 @@ export function buildRunReport(
   const results: StoredResult[] = [];
   const comparisons: StoredComparison[] = [];
   const rankings: StoredRanking[] = [];
+  const stress: StoredStress[] = [];
   const infra: Array<{ suite: string | null; note: InfraNote }> = [];
   for (const record of records) {
     const provenance = { recordedAt: record.at, pid: record.pid };
@@ -177,11 +183,20 @@ export function buildRunReport(
       comparisons.push({ suite, scenario, ...provenance, claim, comparison });
     } else if (record.kind === 'ranking') {
       rankings.push({ suite: record.suite, ...provenance, ranking: record.ranking });
+    } else if (record.kind === 'stress') {
+      stress.push({ suite: record.suite, ...provenance, stress: record.stress });
     } else {
       infra.push({ suite: record.suite, note: record.infra });
     }
   }
-  if (results.length === 0 && comparisons.length === 0 && rankings.length === 0) return undefined;
+  if (
+    results.length === 0 &&
+    comparisons.length === 0 &&
+    rankings.length === 0 &&
+    stress.length === 0
+  ) {
+    return undefined;
+  }
 
   const environment = meta?.environment ?? options.environment ?? captureEnvironment();
   environment.infra = { ...environment.infra, ...mergeInfraNotes(infra) };
@@ -196,7 +211,8 @@ export function buildRunReport(
     results,
     comparisons,
     rankings,
-    errorControl: errorControl(environment, comparisons, rankings),
+    ...(stress.length > 0 ? { stress } : {}),
+    errorControl: errorControl(environment, comparisons, rankings, stress),
     warnings: [...runWarnings(environment, results, comparisons), ...warnings],
   };
 }
@@ -210,10 +226,15 @@ export function errorControl(
   env: Environment,
   comparisons: StoredComparison[],
   rankings: StoredRanking[],
+  stress: StoredStress[] = [],
 ): ErrorControl {
   const alpha = Number(env.config.env.LAB_ALPHA ?? DEFAULT_ALPHA);
   // The suites that made verdicts; at least those that recorded one.
-  const recorded = new Set([...comparisons.map((c) => c.suite), ...rankings.map((r) => r.suite)]);
+  const recorded = new Set([
+    ...comparisons.map((c) => c.suite),
+    ...rankings.map((r) => r.suite),
+    ...stress.filter((s) => stressVerdicts(s.stress).count > 0).map((s) => s.suite),
+  ]);
   const suites = (() => {
     try {
       return Math.max(verdictSuites(env.config.env).count, recorded.size);
@@ -231,6 +252,11 @@ export function errorControl(
       count += family.comparisons;
       expected += family.expectedFalseCalls;
     }
+  }
+  for (const s of stress) {
+    const verdicts = stressVerdicts(s.stress);
+    count += verdicts.count;
+    expected += verdicts.expectedFalseCalls;
   }
   return { alpha, suites, comparisons: count, expectedFalseCalls: expected };
 }

@@ -2,6 +2,7 @@ import type { ProviderKind } from '../infra/types.ts';
 import type { PinningPlan } from '../load/pinning.ts';
 import type { RankingRun } from '../load/ranking-run.ts';
 import type { Result } from '../load/result.ts';
+import type { StressRun } from '../load/stress/types.ts';
 import type { Comparison, Verdict } from '../stats/index.ts';
 
 /**
@@ -170,6 +171,12 @@ export interface StoredRanking extends Provenance {
   ranking: RankingData;
 }
 
+/** A stress scenario's (20–22) or a variant sweep's record (src/load/stress/types.ts). */
+export interface StoredStress extends Provenance {
+  suite: string;
+  stress: StressRun;
+}
+
 export interface RunReport {
   kind: typeof RUN_REPORT_KIND;
   schemaVersion: typeof RUN_REPORT_SCHEMA_VERSION;
@@ -181,6 +188,8 @@ export interface RunReport {
   comparisons: StoredComparison[];
   /** Rankings with verdicts, one per scenario (and variant); absent in older reports. */
   rankings?: StoredRanking[];
+  /** Spike, soak, cold vs warm and sweeps, with their time series; absent in older reports. */
+  stress?: StoredStress[];
   /** How the run's error budget was shared (src/load/alpha.ts); absent in older reports. */
   errorControl?: ErrorControl;
   /** Run-wide warnings: dirty tree, no pinning, quick mode, unreadable records, failed runs. */

@@ -13,6 +13,9 @@ import { createServer } from 'node:http';
  * `TRIVIAL_SPIN_NS=<n>` plants a known per-request CPU cost: each /health answer first spins
  * for n nanoseconds on the clock (`lab calibrate` sets it to 5% or 10% of the measured CPU
  * time per request, to check that the lab detects a slowdown of that size).
+ *
+ * `TRIVIAL_RETAIN_BYTES=<n>` plants a memory leak: each /health answer keeps a Buffer of n bytes
+ * for good (the soak suite checks that its leak verdict finds it). Off (0) by default.
  */
 const BODY = Buffer.from('{"status":"ok"}');
 const HEADERS = {
@@ -22,6 +25,17 @@ const HEADERS = {
 const NOT_FOUND = Buffer.from('{"error":"not found"}');
 
 const SPIN_MS = Math.max(0, Number(process.env.TRIVIAL_SPIN_NS ?? 0)) / 1e6;
+const RETAIN_BYTES = Math.max(0, Math.floor(Number(process.env.TRIVIAL_RETAIN_BYTES ?? 0)));
+const retained: Buffer[] = [];
+let owed = 0;
+
+/** Keeps RETAIN_BYTES per request, in 4-KiB buffers (one per few requests: little overhead). */
+function leak(): void {
+  owed += RETAIN_BYTES;
+  if (owed < 4096) return;
+  retained.push(Buffer.alloc(owed, 1));
+  owed = 0;
+}
 
 /**
  * Busy-waits SPIN_MS on the monotonic clock: CPU time, as a heavier handler would use.
@@ -39,6 +53,7 @@ function spin(): void {
 const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/health') {
     spin();
+    if (RETAIN_BYTES > 0) leak();
     res.writeHead(200, HEADERS);
     res.end(BODY);
     return;

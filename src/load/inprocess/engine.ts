@@ -39,6 +39,11 @@ export interface InProcessOptions {
   expectStatus?: (status: number) => boolean;
   /** Abort the run early (e.g. the target crashed): in-flight requests are cut off. */
   signal?: AbortSignal;
+  /**
+   * Called for every response of a recorded phase (cold-start traces): its status and latency,
+   * and `performance.now()` at its end.
+   */
+  onResponse?: (status: number, latencyMs: number, endMs: number) => void;
 }
 
 const MICROS_PER_MS = 1000;
@@ -509,15 +514,49 @@ export interface PhaseTally extends Tally {
   opened: number;
 }
 
+/** One stage of a ramp: the number of virtual users moves linearly to `target` (k6 `stages`). */
+export interface RampStage {
+  seconds: number;
+  target: number;
+}
+
+/** What one window of a ramp measured; `vus` is the number of active users at its end. */
+export interface RampWindow {
+  startSeconds: number;
+  vus: number;
+  tally: PhaseTally;
+}
+
 /**
  * The engine's core for one target: a pool of keep-alive connections and phases of load on it
  * (closed or open model), each counted or not. The pool stays open between phases, so a caller
  * can alternate short phases between several targets (interleaved.ts) without reconnecting.
+ * `ramp` is the closed model with a changing number of users (k6's `ramping-vus`), recorded
+ * in consecutive windows for time series (spike, soak).
  */
 export interface InProcessDriver {
   readonly connections: number;
   phase(seconds: number, record: boolean): Promise<PhaseTally>;
+  ramp(
+    startVus: number,
+    stages: readonly RampStage[],
+    windowSeconds: number,
+  ): Promise<RampWindow[]>;
   close(): void;
+}
+
+/** Users at `seconds` into a ramp: linear within each stage, rounded like k6's ramping-vus. */
+export function rampVus(startVus: number, stages: readonly RampStage[], seconds: number): number {
+  let from = startVus;
+  let at = 0;
+  for (const stage of stages) {
+    if (seconds < at + stage.seconds) {
+      return Math.round(from + ((stage.target - from) * (seconds - at)) / stage.seconds);
+    }
+    at += stage.seconds;
+    from = stage.target;
+  }
+  return from;
 }
 
 export function createInProcessDriver(
@@ -542,6 +581,7 @@ export function createInProcessDriver(
       else {
         t.requests++;
         const micros = Math.round((now - connection.startedAt) * MICROS_PER_MS);
+        options.onResponse?.(status, micros / MICROS_PER_MS, now);
         t.histogram.recordValue(micros < 1 ? 1 : Math.min(micros, HIGHEST_MICROS));
         t.statuses[status] = (t.statuses[status] ?? 0) + 1;
         if (!expectStatus(status)) t.unexpected++;
@@ -701,9 +741,119 @@ export function createInProcessDriver(
     return { ...tally, elapsedSeconds, cpuPercent, opened };
   };
 
+  /**
+   * Closed model on the first `rampVus(t)` connections of the pool: a connection beyond the
+   * current count parks after its answer (as a k6 VU finishes its iteration when ramping down)
+   * and a timer starts parked ones when the count grows. Answers are counted in the window in
+   * which they complete; windows are cut by a timer, their real lengths recorded.
+   */
+  const ramp = (startVus: number, stages: readonly RampStage[], windowSeconds: number) =>
+    new Promise<RampWindow[]>((resolve, reject) => {
+      if (settings.model !== 'closed') {
+        reject(new Error('ramp: the closed model only (users, not arrivals)'));
+        return;
+      }
+      const peak = Math.max(startVus, ...stages.map((s) => s.target));
+      if (peak > connections) {
+        reject(new Error(`ramp: ${peak} users but the driver has ${connections} connections`));
+        return;
+      }
+      const totalMs = stages.reduce((sum, s) => sum + s.seconds, 0) * 1000;
+      const begin = performance.now();
+      const windows: RampWindow[] = [];
+      const index = new Map(pool.map((connection, i) => [connection, i]));
+      const parked = new Set(pool);
+      let windowStart = begin;
+      let cpuMark = process.cpuUsage();
+      let openedMark = 0;
+      tally = newTally(true);
+      stalled = false;
+      const vusNow = (now: number) => rampVus(startVus, stages, (now - begin) / 1000);
+      const closeWindow = (now: number) => {
+        const elapsedSeconds = (now - windowStart) / 1000;
+        if (elapsedSeconds <= 0) return;
+        const cpu = process.cpuUsage(cpuMark);
+        const opened = pool.reduce((sum, c) => sum + c.opened, 0);
+        windows.push({
+          startSeconds: (windowStart - begin) / 1000,
+          vus: Math.min(connections, vusNow(now)),
+          tally: {
+            ...tally,
+            elapsedSeconds,
+            cpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsedSeconds) * 100,
+            opened: opened - openedMark,
+          },
+        });
+        tally = newTally(true);
+        windowStart = now;
+        cpuMark = process.cpuUsage();
+        openedMark = opened;
+      };
+      let ended = false;
+      let endedAt = 0;
+      const finishIfIdle = () => {
+        if (!ended || parked.size < connections) return;
+        clearInterval(timer);
+        closeWindow(performance.now());
+        onFree = () => {};
+        resolve(windows);
+      };
+      const issue = (connection: HttpConnection, now: number) => {
+        if (ended || stopSending() || (index.get(connection) as number) >= vusNow(now)) {
+          parked.add(connection);
+          finishIfIdle();
+          return;
+        }
+        let request: Prepared | undefined;
+        try {
+          request = next();
+        } catch (error) {
+          ended = true;
+          parked.add(connection);
+          reject(error);
+          return;
+        }
+        parked.delete(connection);
+        if (request) connection.send(request, now);
+        else {
+          connection.startedAt = now;
+          setImmediate(() => done(connection, TRANSPORT_ERROR, performance.now()));
+        }
+      };
+      onFree = issue;
+      const tick = () => {
+        const now = performance.now();
+        if (now - windowStart >= windowSeconds * 1000) closeWindow(now);
+        if (now - begin >= totalMs || stopSending()) {
+          if (!ended) {
+            ended = true;
+            endedAt = now;
+          } else if (!stalled && now - endedAt > DRAIN_TIMEOUT_MS) {
+            // A stalled target must not hang the run (as in `phase`).
+            stalled = true;
+            for (const connection of pool) {
+              if (!connection.busy) continue;
+              tally.cutOff++;
+              connection.abandon();
+            }
+          }
+          finishIfIdle();
+          return;
+        }
+        const vus = vusNow(now);
+        for (const connection of [...parked]) {
+          if ((index.get(connection) as number) < vus) issue(connection, now);
+        }
+      };
+      // Fine enough for 100-ms windows and a ramp of one user per few ms.
+      const timer = setInterval(tick, Math.min(20, windowSeconds * 250));
+      tick();
+    });
+
   return {
     connections,
     phase,
+    ramp,
     close() {
       signal?.removeEventListener('abort', abandonAll);
       for (const connection of pool) connection.close();

@@ -31,6 +31,8 @@ export interface K6RunOptions {
   cpus?: string;
   /** Kill k6 after this long; default: warm-up + duration + 60 s. */
   timeoutMs?: number;
+  /** Called with k6's whole summary (metrics the Result does not keep: per-phase, per-window). */
+  onSummary?: (summary: unknown) => void;
 }
 
 /** k6's exit code when a threshold was crossed (here: a measured check failed). */
@@ -315,7 +317,9 @@ export function finish(
     const why = timedOut ? `timed out after ${timeoutMs} ms` : `exited (${exit})`;
     return { ...emptyResult(options, startedAt, `k6 ${why} without a summary:\n${output}`), meta };
   }
-  const result = parseK6Summary(JSON.parse(readFileSync(summaryFile, 'utf8')), {
+  const summary: unknown = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  options.onSummary?.(summary);
+  const result = parseK6Summary(summary, {
     scenario: options.scenario,
     target: options.target,
     settings: options.settings,

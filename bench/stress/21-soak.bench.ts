@@ -1,0 +1,5 @@
+// Scenario 21, soak with leak detection: a planted leak must be found, no target flagged.
+// LAB_SOAK_SECONDS=3600 for an hour; docs/scenarios/21-soak.md.
+import { defineSoakSuite } from '../../src/load/stress/suite.ts';
+
+defineSoakSuite();

@@ -1,0 +1,312 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Lab } from '../../infra/lab.ts';
+import { startUpstream, type Upstream } from '../../infra/upstream.ts';
+import { useLab } from '../../infra/vitest.ts';
+import { getTarget, type TargetDefinition } from '../../launcher/registry.ts';
+import { type OpenTargetSession, openTargetSession } from '../../launcher/runner.ts';
+import { noteInfra, recordStress } from '../../report/collector.ts';
+import { getScenario, isQuick } from '../../scenarios/index.ts';
+import type { ScenarioContext, ScenarioDefinition } from '../../scenarios/types.ts';
+import { trivialDefinition } from '../calibration.ts';
+import { runMeta, scenarioContext, targetEnv } from '../http-scenario.ts';
+import { targetsFromEnv } from '../http-suite.ts';
+import { createInProcessDriver } from '../inprocess/engine.ts';
+import { k6SkipReason } from '../k6/binary.ts';
+import { budgetSeconds, sliceSettings } from '../ranking-run.ts';
+import { testAlpha } from '../test-alpha.ts';
+import { runColdWarm } from './cold-warm.ts';
+import { coldWarmSettings, levelList, soakSettings, spikeProfile } from './knobs.ts';
+import { requestSequence } from './series.ts';
+import { runSoak } from './soak.ts';
+import { runSpike } from './spike.ts';
+import { runSweep } from './sweep.ts';
+import type { SweepAxis } from './types.ts';
+
+/**
+ * The bodies of the bench files under bench/stress/: scenarios 20–22 on the default targets
+ * (LAB_TARGETS to change), and the variant sweeps on one target (LAB_SWEEP_TARGET, default
+ * fastify). Each test records its run for the report; a run that failed or answered with errors
+ * fails its test. Knobs: src/load/stress/knobs.ts and docs/measurement.md.
+ */
+
+/** Bytes the planted-leak server keeps per request (in 4-KiB buffers). */
+export const PLANTED_LEAK_BYTES = 64;
+/** Its longest warm-up, seconds (JIT only). */
+const PLANTED_WARMUP = 10;
+
+interface StressFile {
+  lab: Lab;
+  suite: string;
+  scenario: ScenarioDefinition;
+  /** Started in beforeAll. */
+  upstream: () => Upstream;
+  context: () => ScenarioContext;
+}
+
+function stressFile(suite: string, scenarioId: string): StressFile {
+  const scenario = getScenario(scenarioId);
+  const lab = useLab({ fixtures: [...new Set(['users', ...scenario.fixtures])] });
+  let upstream: Upstream | undefined;
+  let context: ScenarioContext | undefined;
+  beforeAll(async () => {
+    noteInfra(lab, { suite });
+    upstream = await startUpstream();
+    context = await scenarioContext(lab);
+  });
+  afterAll(async () => {
+    await upstream?.stop();
+  });
+  return {
+    lab,
+    suite,
+    scenario,
+    upstream: () => upstream as Upstream,
+    context: () => context as ScenarioContext,
+  };
+}
+
+/** Opens a session (this process generates the load), resets the database, warms it up. */
+async function openWarm(
+  file: StressFile,
+  target: string | TargetDefinition,
+  options: {
+    verify?: boolean;
+    extraEnv?: Record<string, string>;
+    warmVus: number;
+    /** Default the slices' warm-up (3 s quick, 5 s full). */
+    warmSeconds?: number;
+  },
+): Promise<OpenTargetSession> {
+  const session = await openTargetSession(target, targetEnv(file.lab, file.upstream()), {
+    generator: 'inprocess',
+    ...(options.verify === false ? { verify: false } : {}),
+    ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}),
+  });
+  try {
+    await file.lab.reset();
+    const driver = createInProcessDriver({
+      baseUrl: session.url,
+      settings: { model: 'closed', concurrency: options.warmVus, durationSeconds: 0 },
+      request: requestSequence(file.scenario, file.context()),
+    });
+    try {
+      await driver.phase(options.warmSeconds ?? sliceSettings().warmup, false);
+    } finally {
+      driver.close();
+    }
+    if (file.scenario.mutates) await file.lab.reset();
+    return session;
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+}
+
+const TEST_SLACK_MS = 180_000;
+/** Seconds of load at the base before a spike. */
+const SPIKE_WARMUP = 10;
+
+/** 20 spike on every selected target; `LAB_ENGINE=k6` for k6's ramping-vus. */
+export async function defineSpikeSuite(): Promise<void> {
+  const file = stressFile('bench/stress/20-spike', process.env.LAB_STRESS_SCENARIO ?? '03-db-read');
+  const profile = spikeProfile();
+  const seconds = profile.before + profile.rampUp + profile.hold + profile.rampDown + profile.after;
+  const engine = process.env.LAB_ENGINE === 'k6' ? 'k6' : 'inprocess';
+  const skip = engine === 'k6' ? await k6SkipReason() : undefined;
+  for (const target of targetsFromEnv()) {
+    const title = `20 spike ${profile.base} → ${profile.peak} → ${profile.base} users: ${target} (${file.scenario.id}, ${engine})`;
+    if (skip) {
+      test.skip(`${title} — skipped: ${skip}`, () => {});
+      continue;
+    }
+    test(
+      title,
+      async () => {
+        // The pre-spike phase is the baseline: JIT and pools must be warm before it starts.
+        const session = await openWarm(file, target, {
+          warmVus: profile.base,
+          warmSeconds: SPIKE_WARMUP,
+        });
+        try {
+          const run = await runSpike({
+            session,
+            scenario: file.scenario,
+            context: file.context(),
+            profile,
+            engine,
+            meta: runMeta(file.lab, file.upstream()),
+          });
+          recordStress(run, { suite: file.suite });
+          console.log(
+            `[20-spike ${target}] ${run.phases.map((p) => `${p.phase} ${Math.round(p.throughput)}/s p99 ${p.p99.toFixed(1)} ms`).join(' | ')}; recovered ${run.recoverySeconds ?? 'never'} s`,
+          );
+          expect(run.failure).toBeUndefined();
+          expect(run.phases.map((p) => p.errors)).toEqual([0, 0, 0]);
+          expect(run.phases.every((p) => p.requests > 0)).toBe(true);
+        } finally {
+          await session.close();
+        }
+      },
+      seconds * 1000 + TEST_SLACK_MS,
+    );
+  }
+}
+
+/**
+ * 21 soak: a planted leak (the trivial server keeping PLANTED_LEAK_BYTES per request) must be
+ * called a leak, and no selected target may be.
+ */
+export function defineSoakSuite(): void {
+  const file = stressFile(
+    'bench/stress/21-soak',
+    process.env.LAB_SOAK_SCENARIO ?? '08-concurrent-mixed',
+  );
+  const health = getScenario('01-lightweight');
+  const probe = soakSettings(0.05);
+  const timeout = (probe.maxWarmupSeconds + probe.durationSeconds) * 1000 + TEST_SLACK_MS;
+  const soak = async (target: string | TargetDefinition, planted: boolean) => {
+    const name = typeof target === 'string' ? target : target.name;
+    const runtime = typeof target === 'string' ? getTarget(target).runtime : 'node';
+    const session = await openWarm(planted ? { ...file, scenario: health } : file, target, {
+      verify: !planted,
+      // The Node targets' V8 heap, from /metrics; other runtimes: RSS only.
+      ...(runtime === 'node' && !planted ? { extraEnv: { LAB_METRICS: '1' } } : {}),
+      warmVus: probe.vus,
+    });
+    try {
+      const run = await runSoak({
+        session,
+        scenario: planted ? health : file.scenario,
+        context: file.context(),
+        // The planted server has nothing to warm up: its RSS grows from the start, never settling.
+        settings: {
+          ...soakSettings(testAlpha()),
+          ...(planted ? { maxWarmupSeconds: PLANTED_WARMUP } : {}),
+        },
+        heap: runtime === 'node' && !planted,
+        meta: {
+          ...runMeta(file.lab, file.upstream()),
+          ...(planted ? { 'planted.bytesPerRequest': PLANTED_LEAK_BYTES } : {}),
+        },
+      });
+      recordStress(run, { suite: file.suite });
+      console.log(
+        `[21-soak ${name}] ${run.verdict}: ${run.trends
+          .map(
+            (t) =>
+              `${t.series} ${t.per10kRequests.slope.toFixed(3)} [${t.per10kRequests.lower.toFixed(3)}, ${t.per10kRequests.upper.toFixed(3)}] MiB/10k req`,
+          )
+          .join('; ')}`,
+      );
+      expect(run.failure).toBeUndefined();
+      expect(run.errors).toBe(0);
+      return run;
+    } finally {
+      await session.close();
+    }
+  };
+  test(
+    `21 soak: a planted leak of ${PLANTED_LEAK_BYTES} bytes per request is called a leak`,
+    async () => {
+      const run = await soak(trivialDefinition('planted-leak', 0, PLANTED_LEAK_BYTES), true);
+      expect(run.verdict).toBe('leak');
+    },
+    timeout,
+  );
+  for (const target of targetsFromEnv()) {
+    test(
+      `21 soak: ${target} is not called a leak (${file.scenario.id})`,
+      async () => {
+        const run = await soak(target, false);
+        expect(run.verdict).not.toBe('leak');
+      },
+      timeout,
+    );
+  }
+}
+
+/** 22 cold vs warm on every selected target. */
+export function defineColdWarmSuite(): void {
+  const file = stressFile(
+    'bench/stress/22-cold-warm',
+    // One kind of request (a cheap SELECT), so the first requests and the steady state compare
+    // like with like; LAB_STRESS_SCENARIO=08-concurrent-mixed for the original's mixed workload.
+    process.env.LAB_STRESS_SCENARIO ?? '03-db-read',
+  );
+  const probe = coldWarmSettings(0.05);
+  for (const target of targetsFromEnv()) {
+    test(
+      `22 cold vs warm: ${target} (${file.scenario.id}, ${probe.repetitions} repetitions per condition)`,
+      async () => {
+        const session = await openWarm(file, target, { warmVus: probe.vus });
+        try {
+          const run = await runColdWarm({
+            session,
+            lab: file.lab,
+            scenario: file.scenario,
+            context: file.context(),
+            settings: coldWarmSettings(testAlpha()),
+            meta: runMeta(file.lab, file.upstream()),
+            log: (line) => console.log(line),
+          });
+          recordStress(run, { suite: file.suite });
+          expect(run.warnings).toEqual([]);
+          for (const condition of run.conditions) {
+            expect(condition.errors, condition.condition).toBe(0);
+            expect(condition.cold.length, condition.condition).toBe(probe.repetitions);
+          }
+        } finally {
+          await session.close();
+        }
+      },
+      probe.repetitions * 3 * (probe.measureSeconds + probe.warmSeconds + 5) * 1000 + TEST_SLACK_MS,
+    );
+  }
+}
+
+const SWEEP_DEFAULTS: Record<SweepAxis, { quick: number[]; full: number[] }> = {
+  vus: { quick: [1, 4, 16, 64], full: [1, 2, 4, 8, 16, 32, 64] },
+  pool: { quick: [5, 20], full: [5, 10, 20, 50] },
+  workers: { quick: [1, 2], full: [1, 2] },
+};
+
+/** One sweep (LAB_SWEEP_VUS / _POOL / _WORKERS to change its levels) on LAB_SWEEP_TARGET. */
+export function defineSweepSuite(axis: SweepAxis): void {
+  const env = process.env;
+  const file = stressFile(`bench/stress/sweep-${axis}`, env.LAB_SWEEP_SCENARIO ?? '03-db-read');
+  const target = env.LAB_SWEEP_TARGET ?? 'fastify';
+  const variable = `LAB_SWEEP_${axis.toUpperCase()}`;
+  const raw = env[variable];
+  const values = raw
+    ? levelList(raw, variable)
+    : SWEEP_DEFAULTS[axis][isQuick(env) ? 'quick' : 'full'];
+  // Seconds of blocks per level: 3–5 blocks quick, about 12 full.
+  const budget = budgetSeconds(env, { quick: 8 * values.length, full: 20 * values.length });
+  const cpuMode = env.LAB_SWEEP_CPUS === 'scaled' ? 'scaled' : 'fixed';
+  test(
+    `sweep of ${axis} ${values.join(', ')}: ${target} (${file.scenario.id}${axis === 'workers' ? `, ${cpuMode} CPUs` : ''})`,
+    async () => {
+      const slices = sliceSettings();
+      const run = await runSweep({
+        target,
+        axis,
+        values,
+        fixed: { vus: 10, pool: 10, workers: 1 },
+        cpuMode,
+        scenario: file.scenario,
+        lab: file.lab,
+        budgetSeconds: budget,
+        sliceSeconds: slices.slice,
+        rewarmSeconds: slices.rewarm,
+        warmupSeconds: Math.min(2, slices.warmup),
+        alpha: testAlpha(),
+        log: (line) => console.log(line),
+      });
+      recordStress(run, { suite: file.suite });
+      expect(run.failure).toBeUndefined();
+      expect(run.points.map((p) => p.errors)).toEqual(values.map(() => 0));
+      if (axis === 'vus') expect(run.usl, run.warnings.join('\n')).toBeDefined();
+    },
+    budget * 1500 + values.length * 30_000 + TEST_SLACK_MS,
+  );
+}
