@@ -289,6 +289,25 @@ describe.each(GO_TARGETS.map((definition) => [definition.name, definition] as co
       }
     });
 
+    test('a JSON integer may be written 2.0 or 2e0, not 2.5 or "2"', async () => {
+      const update = (quantity: string) =>
+        call(target, 'POST', '/db/bulk/update?strategy=bulk', {
+          headers: { 'content-type': 'application/json' },
+          body: `{"updates":[{"sku":"go-no-such-sku","quantity":${quantity}}]}`,
+        });
+      for (const quantity of ['2.0', '2e0', '2147483647.0']) {
+        const answer = await update(quantity);
+        expect({ quantity, status: answer.status, body: JSON.parse(answer.text) }).toEqual({
+          quantity,
+          status: 200,
+          body: { updated: 0 },
+        });
+      }
+      for (const quantity of ['2.5', '"2"', 'true', '2147483648.0', '-1.0']) {
+        expectError(await update(quantity), 400, 'validation_failed', `quantity ${quantity}`);
+      }
+    });
+
     test('a well-formed cursor the endpoint did not produce is 400 invalid_cursor', async () => {
       const b64 = (text: string) => Buffer.from(text).toString('base64url');
       const first = await call(target, 'GET', '/db/users/cursor?size=2');
