@@ -18,9 +18,9 @@ import { processRunning } from '../../src/load/proc-sampler.ts';
  * schema-invalid input refused, schema-valid input accepted, undeclared methods 405 with Allow,
  * the bearer-protected operation refusing missing and bad tokens; then the process must still be
  * there and serving. A fixed seed and derandomized generation make the run the same every time;
- * `pnpm lab fuzz` runs longer, randomized, stateful ones. Each target also gets a request that
- * trickles in (slowloris): with LAB_REQUEST_TIMEOUT_MS=2000 it must be cut off, and others served
- * meanwhile.
+ * `pnpm lab fuzz` runs longer, randomized, stateful ones. Each target also gets a request whose
+ * body trickles in and one whose head does (slowloris): with LAB_REQUEST_TIMEOUT_MS=2000 each
+ * must be cut off, and others served meanwhile.
  */
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
@@ -88,21 +88,36 @@ export function fuzzTargets(names: readonly string[]): void {
           expect((await fetch(`${running.url}/health`)).status).toBe(200);
         }, 240_000);
 
-        it('cuts off a request that trickles in past LAB_REQUEST_TIMEOUT_MS, serving others meanwhile', async () => {
-          const running = target as RunningTarget;
-          const slow = trickle(running.url);
-          try {
-            // The slow client holds a connection; everyone else is still served.
-            expect((await fetch(`${running.url}/health`)).status).toBe(200);
-            // Cut off by the target (408 or a plain close) long before the client would give up.
-            const ending = await slow.ended;
-            expect(ending.by).toBe('target');
-            expect(ending.response === '' || ending.response.startsWith('HTTP/1.1 408')).toBe(true);
-          } finally {
-            slow.stop();
-          }
-          expect(processRunning(running.pid)).toBe(true);
-        }, 30_000);
+        it.each([
+          [
+            'cuts off a request that trickles in past LAB_REQUEST_TIMEOUT_MS, serving others meanwhile',
+            'body',
+          ],
+          [
+            'cuts off a request whose head trickles in past LAB_REQUEST_TIMEOUT_MS, serving others meanwhile',
+            'head',
+          ],
+        ] as const)(
+          '%s',
+          async (_, part) => {
+            const running = target as RunningTarget;
+            const slow = trickle(running.url, part);
+            try {
+              // The slow client holds a connection; everyone else is still served.
+              expect((await fetch(`${running.url}/health`)).status).toBe(200);
+              // Cut off by the target (408 or a plain close) long before the client would give up.
+              const ending = await slow.ended;
+              expect(ending.by).toBe('target');
+              expect(ending.response === '' || ending.response.startsWith('HTTP/1.1 408')).toBe(
+                true,
+              );
+            } finally {
+              slow.stop();
+            }
+            expect(processRunning(running.pid)).toBe(true);
+          },
+          30_000,
+        );
       });
     },
   );
@@ -114,10 +129,14 @@ export function half(part: 0 | 1): string[] {
 }
 
 /**
- * A client that sends a request head, then one body byte every 200 ms, for up to 15 s (many
- * times the target's limit) before it gives up itself.
+ * A client that sends a request head, then one body byte every 200 ms (`body`), or the start of a
+ * head, then one byte of a header value every 200 ms (`head`), for up to 15 s (many times the
+ * target's limit) before it gives up itself.
  */
-function trickle(baseUrl: string): {
+function trickle(
+  baseUrl: string,
+  part: 'head' | 'body',
+): {
   ended: Promise<{ by: 'target' | 'client'; response: string }>;
   stop(): void;
 } {
@@ -129,10 +148,10 @@ function trickle(baseUrl: string): {
     response += chunk.toString('latin1');
   });
   socket.on('error', () => {}); // a reset from the target ends it like a close
-  socket.write(
+  const head =
     `POST /echo HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\n` +
-      'Content-Length: 100000\r\n\r\n{"a":"',
-  );
+    'Content-Length: 100000\r\n';
+  socket.write(part === 'body' ? `${head}\r\n{"a":"` : `${head}X-Slow: `);
   const timer = setInterval(() => socket.write('x'), 200);
   const giveUp = setTimeout(() => {
     gaveUp = true;

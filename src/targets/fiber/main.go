@@ -18,11 +18,10 @@ import (
 	"backendlab/goshared/upload"
 )
 
-// fasthttp's ReadTimeout covers a request's head and body, so a slow or stalled client
-// (slowloris) cannot hold a connection for long; idle keep-alive connections close after
-// idleTimeout.
+// Server limits besides ReadTimeout, LAB_REQUEST_TIMEOUT_MS: fasthttp's ReadTimeout
+// covers a request's head and body, so a client trickling bytes (slowloris) is answered 408 and
+// cut off after it. Idle keep-alive connections close after idleTimeout.
 const (
-	readTimeout  = 30 * time.Second
 	writeTimeout = 30 * time.Second
 	idleTimeout  = 60 * time.Second
 	// readBufferSize bounds a request's head: Node's default header limit, so no target takes
@@ -42,7 +41,7 @@ func main() {
 		// multipart framing; JSON routes refuse more than 1 MiB themselves (jsonBody).
 		BodyLimit:                    int(cfg.UploadLimit + upload.Slack),
 		DisablePreParseMultipartForm: true, // the upload handler parses (and hashes) itself
-		ReadTimeout:                  readTimeout,
+		ReadTimeout:                  cfg.RequestTimeout,
 		WriteTimeout:                 writeTimeout,
 		IdleTimeout:                  idleTimeout,
 		ReadBufferSize:               readBufferSize,

@@ -12,7 +12,8 @@ from lab_contract.config import settings_or_exit
 
 _settings = settings_or_exit("flask", data_layers=("sqlalchemy",))
 
-worker_class = "gthread"
+# gthread with the contract's request timeout, LAB_REQUEST_TIMEOUT_MS (lab_contract.gunicorn_worker).
+worker_class = "lab_contract.gunicorn_worker.ThreadWorker"
 threads = _settings.db_pool
 accesslog = None
 loglevel = "warning"

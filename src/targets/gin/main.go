@@ -12,14 +12,11 @@ import (
 	"backendlab/goshared/target"
 )
 
-// Server timeouts: a slow or stalled client (slowloris) cannot hold a connection for long,
-// while a 10 MiB upload over loopback takes milliseconds.
+// Server limits besides LAB_REQUEST_TIMEOUT_MS (the read timeouts, from the configuration).
 const (
-	readHeaderTimeout = 5 * time.Second
-	readTimeout       = 30 * time.Second
-	writeTimeout      = 30 * time.Second
-	idleTimeout       = 60 * time.Second
-	// maxHeaderBytes is Node's default header limit, so no target takes larger headers.
+	writeTimeout = 30 * time.Second
+	idleTimeout  = 60 * time.Second
+	// maxHeaderBytes is the contract's request head limit: net/http answers 431 above it.
 	maxHeaderBytes = 16 << 10
 )
 
@@ -31,9 +28,12 @@ func main() {
 		target.Fatal("gin", err)
 	}
 	target.Run("gin", cfg, deps, &http.Server{
-		Handler:           (&server{deps}).router(),
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
+		Handler: (&server{deps}).router(),
+		// A request's head and body must arrive within LAB_REQUEST_TIMEOUT_MS, so a client
+		// trickling bytes (slowloris) holds a connection that long at most: net/http closes a
+		// head that is late, and a handler's body read fails (fail answers 408).
+		ReadHeaderTimeout: cfg.RequestTimeout,
+		ReadTimeout:       cfg.RequestTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,

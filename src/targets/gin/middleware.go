@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -17,6 +19,13 @@ import (
 // fail answers err in the contract's error shape and stops the chain. Responding right here,
 // not from an outer error middleware, lets requestLog see the final status.
 func fail(c *gin.Context, err error) {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		// The body did not arrive within LAB_REQUEST_TIMEOUT_MS (the server's ReadTimeout):
+		// the server's answer, not the application's, so no contract body; the connection ends.
+		c.Header("Connection", "close")
+		c.AbortWithStatus(http.StatusRequestTimeout)
+		return
+	}
 	e := apperr.From(err)
 	if e.Code == apperr.Unauthorized {
 		c.Header("WWW-Authenticate", apperr.WWWAuthenticate)

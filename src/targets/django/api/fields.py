@@ -1,6 +1,7 @@
 """Serializer fields with the contract's strictness. DRF's own fields coerce: an IntegerField
-takes "1" and 1.0, a CharField takes 42, and an empty query parameter falls back to the default;
-the contract refuses all of these, in every target alike."""
+takes "1", a CharField takes 42, and an empty query parameter falls back to the default; the
+contract refuses all of these, in every target alike. (DRF's CharField refuses U+0000 already,
+which PostgreSQL text cannot hold.)"""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from lab_contract.cursor import iso_ms
 
 
 class JsonIntegerField(serializers.IntegerField):
-    """A JSON integer: not a string, a float or a boolean."""
+    """A JSON integer (7.0 is one, as in JSON Schema): not a string, a boolean or 7.5."""
 
     def to_internal_value(self, data: Any) -> int:
+        data = rules.json_int(data)
         if not rules.is_int(data):
             self.fail("invalid")
         return super().to_internal_value(data)
@@ -41,6 +43,22 @@ class QueryIntegerField(serializers.IntegerField):
         if not isinstance(data, str) or not rules.INTEGER_TEXT.match(data):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class QueryCursorField(serializers.CharField):
+    """The ``cursor`` query parameter in the contract's Cursor shape (base64url, 8–128
+    characters); present but empty is invalid. What it decodes to is the view's question (400
+    invalid_cursor)."""
+
+    default_error_messages = {"invalid": "must be base64url of 8 to 128 characters"}
+
+    def get_value(self, dictionary: Any) -> Any:
+        return dictionary.get(self.field_name, empty)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str) or not rules.is_cursor(data):
+            self.fail("invalid")
+        return data
 
 
 class IsoMillisDateTimeField(serializers.DateTimeField):

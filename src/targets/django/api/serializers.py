@@ -12,7 +12,13 @@ from rest_framework import serializers
 from lab_contract import rules
 
 from . import models
-from .fields import IsoMillisDateTimeField, JsonCharField, JsonIntegerField, QueryIntegerField
+from .fields import (
+    IsoMillisDateTimeField,
+    JsonCharField,
+    JsonIntegerField,
+    QueryCursorField,
+    QueryIntegerField,
+)
 
 
 class StrictSerializer(serializers.Serializer):
@@ -86,7 +92,7 @@ class KeysetQuery(serializers.Serializer):
 
 class CursorQuery(serializers.Serializer):
     size = _size()
-    cursor = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    cursor = QueryCursorField(required=False)
 
 
 class AuthorsQuery(OffsetQuery):

@@ -21,17 +21,21 @@ class DigestedFile(UploadedFile):
 
 
 class DigestUploadHandler(FileUploadHandler):
-    """Hashes the part named ``file``; past the limit it only counts, so the whole body is still
-    read (the client's connection stays usable) and the view answers 413."""
+    """Hashes the first file part, if it is named ``file``; past the limit it only counts, so the
+    whole body is still read (the client's connection stays usable) and the view answers 413.
+    Every file part's name is kept in ``file_parts``: the view refuses a form with any other part
+    (a file part the handler keeps nothing of is in no ``request.FILES``)."""
 
     def __init__(self, limit: int, request: Any = None) -> None:
         super().__init__(request)
         self.limit = limit
         self.digest: Digest | None = None
+        self.file_parts: list[str] = []
 
     def new_file(self, field_name: str, *args: Any, **kwargs: Any) -> None:
         super().new_file(field_name, *args, **kwargs)
-        self.digest = Digest(self.limit) if field_name == "file" else None
+        self.file_parts.append(field_name)
+        self.digest = Digest(self.limit) if self.file_parts == ["file"] else None
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         if self.digest is not None:

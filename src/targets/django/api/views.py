@@ -372,12 +372,15 @@ class UploadView(ContractView, APIView):
 
     def initialize_request(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         # Before DRF parses: the file part goes to the hashing handler, nowhere else.
-        request.upload_handlers = [DigestUploadHandler(settings.LAB.upload_limit_bytes, request)]
+        self.digests = DigestUploadHandler(settings.LAB.upload_limit_bytes, request)
+        request.upload_handlers = [self.digests]
         return super().initialize_request(request, *args, **kwargs)
 
     def post(self, request: Any) -> Response:
+        # The form's one part is the file "file" (request.POST: the plain fields DRF parsed).
+        rules.only_file_part(self.digests.file_parts, list(request.POST))
         file = request.FILES.get("file")
         if file is None:
-            # No part named file, or a plain (non-file) field of that name.
-            raise ApiError("validation_failed", 'missing file field "file"')
+            # The part began but the form did not end: Django's parser stops there quietly.
+            raise ApiError("validation_failed", "malformed multipart body: the file part never ends")
         return Response(file.digest.result())

@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lab_contract.config import Settings
-from lab_contract.fastapi_support import json_content, multipart_content
+from lab_contract.fastapi_support import json_content, multipart_content, one_file_part
 from lab_contract.request_log import RequestLog
 
 
@@ -46,3 +46,4 @@ Log = Annotated[RequestLog, Depends(request_log)]
 Meta = Annotated[dict[str, Any], Depends(meta)]
 JsonBody = Depends(json_content)
 MultipartBody = Depends(multipart_content)
+OneFilePart = Depends(one_file_part)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is what a Go target needs from its environment.
@@ -24,6 +25,9 @@ type Config struct {
 	DataLayer   string
 	AuthSecret  string
 	UploadLimit int64
+	// RequestTimeout is LAB_REQUEST_TIMEOUT_MS: how long a request's head and body may take to
+	// arrive (a client trickling bytes is cut off after it).
+	RequestTimeout time.Duration
 }
 
 // JSONBodyLimit is the largest JSON body any target accepts (1 MiB); above it, 413.
@@ -61,6 +65,12 @@ func Load(getenv func(string) string, layers []string) (Config, error) {
 		return c, err
 	}
 	c.UploadLimit = int64(limit)
+	thirtySeconds := 30_000
+	timeoutMs, err := integer(getenv, "LAB_REQUEST_TIMEOUT_MS", &thirtySeconds, 1000, 600_000)
+	if err != nil {
+		return c, err
+	}
+	c.RequestTimeout = time.Duration(timeoutMs) * time.Millisecond
 	switch metrics := getenv("LAB_METRICS"); metrics {
 	case "", "0":
 	case "1":

@@ -10,6 +10,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"strings"
 
 	"backendlab/goshared/apperr"
@@ -57,14 +58,22 @@ func decodeError(err error) error {
 }
 
 // ReadBody reads a request body whose reader may fail: past its limit (413, kept as the
-// *http.MaxBytesError), or cut short by the client (400: not a server error).
+// *http.MaxBytesError), past the server's read timeout (kept as os.ErrDeadlineExceeded: the
+// server's 408), or cut short by the client (400: not a server error).
 func ReadBody(body io.Reader) ([]byte, error) {
 	data, err := io.ReadAll(body)
-	var tooLarge *http.MaxBytesError
-	if err != nil && !errors.As(err, &tooLarge) {
+	if err != nil && !KeepReadError(err) {
 		return nil, apperr.New(apperr.ValidationFailed, "request body was incomplete: %v", err)
 	}
 	return data, err
+}
+
+// KeepReadError says whether a body read error must reach the error handler as it is rather than
+// as the client's malformed input: a body above its limit (413), or one that did not arrive
+// within the server's read timeout (408).
+func KeepReadError(err error) bool {
+	var tooLarge *http.MaxBytesError
+	return errors.As(err, &tooLarge) || errors.Is(err, os.ErrDeadlineExceeded)
 }
 
 // DecodeObject decodes a body that must be a JSON object of any content (POST /echo).

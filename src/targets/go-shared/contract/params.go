@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,4 +65,16 @@ func OneOf(q Query, name string, valid []string) (string, error) {
 		return "", apperr.New(apperr.ValidationFailed, "%s must be one of %s", name, strings.Join(valid, ", "))
 	}
 	return raw, nil
+}
+
+// cursorShape is the contract's `Cursor`: base64url, 8 to 128 characters. Whether one decodes to
+// a position is the data layer's question (400 invalid_cursor).
+var cursorShape = regexp.MustCompile(`^[A-Za-z0-9_-]{8,128}$`)
+
+// CheckCursor is the 400 validation_failed rule of the `cursor` query parameter.
+func CheckCursor(raw string) error {
+	if !cursorShape.MatchString(raw) {
+		return apperr.New(apperr.ValidationFailed, "cursor must be base64url of 8 to 128 characters")
+	}
+	return nil
 }

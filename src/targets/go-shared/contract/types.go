@@ -1,19 +1,20 @@
 package contract
 
 // Request bodies of the contract with their rules as `binding` tags (go-playground/validator,
-// Gin's convention). Pointers mark numbers that are required but may be 0.
+// Gin's convention; `nonul` on every string stored in PostgreSQL). Pointers mark numbers that
+// are required but may be 0.
 
 // NewUser is the body of POST /users.
 type NewUser struct {
-	Name  string `json:"name" binding:"required,min=1,max=100"`
-	Email string `json:"email" binding:"required,max=254,email"`
+	Name  string `json:"name" binding:"required,min=1,max=100,nonul"`
+	Email string `json:"email" binding:"required,max=254,email,nonul"`
 }
 
 // NewBulkItem is one item of POST /db/bulk/insert.
 type NewBulkItem struct {
-	Sku      string `json:"sku" binding:"required,min=1,max=64"`
-	Name     string `json:"name" binding:"required,min=1,max=200"`
-	Quantity *int32 `json:"quantity" binding:"required,min=0"`
+	Sku      string `json:"sku" binding:"required,min=1,max=64,nonul"`
+	Name     string `json:"name" binding:"required,min=1,max=200,nonul"`
+	Quantity *Int32 `json:"quantity" binding:"required,min=0"`
 	Price    string `json:"price" binding:"required,price"`
 }
 
@@ -24,8 +25,8 @@ type BulkInsertBody struct {
 
 // BulkUpdate is one entry of POST /db/bulk/update.
 type BulkUpdate struct {
-	Sku      string `json:"sku" binding:"required,min=1,max=64"`
-	Quantity *int32 `json:"quantity" binding:"required,min=0"`
+	Sku      string `json:"sku" binding:"required,min=1,max=64,nonul"`
+	Quantity *Int32 `json:"quantity" binding:"required,min=0"`
 }
 
 // BulkUpdateBody is the body of POST /db/bulk/update.
@@ -35,7 +36,7 @@ type BulkUpdateBody struct {
 
 // DecrementBody is the body of POST /db/products/{id}/decrement.
 type DecrementBody struct {
-	Quantity *int32 `json:"quantity" binding:"required,min=1"`
+	Quantity *Int32 `json:"quantity" binding:"required,min=1"`
 }
 
 // Health is the body of GET /health.

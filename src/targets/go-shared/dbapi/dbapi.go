@@ -67,8 +67,9 @@ func (a API) Keyset(ctx context.Context, q contract.Query) (Items[store.PageUser
 	return Items[store.PageUser]{Items: users}, err
 }
 
-// Cursor is GET /db/users/cursor?size[&cursor]; a present cursor, even empty, must be one
-// this endpoint produced.
+// Cursor is GET /db/users/cursor?size[&cursor]; a present cursor, even empty, must have the
+// contract's shape (else 400 validation_failed) and be one this endpoint produced (else the
+// layer's 400 invalid_cursor).
 func (a API) Cursor(ctx context.Context, q contract.Query) (store.CursorPage, error) {
 	size, err := contract.QueryInt(q, "size", contract.Size)
 	if err != nil {
@@ -76,6 +77,9 @@ func (a API) Cursor(ctx context.Context, q contract.Query) (store.CursorPage, er
 	}
 	var cursor *string
 	if raw, present := q("cursor"); present {
+		if err := contract.CheckCursor(raw); err != nil {
+			return store.CursorPage{}, err
+		}
 		cursor = &raw
 	}
 	return a.Layer.CursorPage(ctx, cursor, size)
@@ -133,7 +137,7 @@ func (a API) BulkInsert(ctx context.Context, q contract.Query, body contract.Bul
 	}
 	items := make([]store.NewBulkItem, len(body.Items))
 	for i, item := range body.Items {
-		items[i] = store.NewBulkItem{Sku: item.Sku, Name: item.Name, Quantity: *item.Quantity, Price: item.Price}
+		items[i] = store.NewBulkItem{Sku: item.Sku, Name: item.Name, Quantity: int32(*item.Quantity), Price: item.Price}
 	}
 	written, err := a.Layer.BulkInsert(ctx, strategy, items)
 	return Written{Written: written}, err
@@ -147,7 +151,7 @@ func (a API) BulkUpdate(ctx context.Context, q contract.Query, body contract.Bul
 	}
 	updates := make([]store.BulkUpdate, len(body.Updates))
 	for i, update := range body.Updates {
-		updates[i] = store.BulkUpdate{Sku: update.Sku, Quantity: *update.Quantity}
+		updates[i] = store.BulkUpdate{Sku: update.Sku, Quantity: int32(*update.Quantity)}
 	}
 	updated, err := a.Layer.BulkUpdate(ctx, strategy, updates)
 	return Updated{Updated: updated}, err
@@ -163,7 +167,7 @@ func (a API) Decrement(ctx context.Context, rawID string, q contract.Query, body
 	if err != nil {
 		return Decremented{}, err
 	}
-	outcome, err := a.Layer.DecrementStock(ctx, strategy, id, *body.Quantity)
+	outcome, err := a.Layer.DecrementStock(ctx, strategy, id, int32(*body.Quantity))
 	if err != nil {
 		return Decremented{}, err
 	}

@@ -8,9 +8,9 @@ import (
 	"errors"
 	"io"
 	"mime/multipart"
-	"net/http"
 
 	"backendlab/goshared/apperr"
+	"backendlab/goshared/contract"
 )
 
 // Result is the body of a successful upload.
@@ -22,10 +22,11 @@ type Result struct {
 // Slack is what a body may hold beyond the file limit: multipart framing and other fields.
 const Slack = 1 << 20
 
-// Digest reads a multipart body (boundary from contract.MultipartBoundary) and returns the
-// size and SHA-256 of its first file part named `file`; other parts are read and dropped.
-// A `file` field that is not a file, a missing one, or a malformed body is 400; a file above
-// limit is 413. On an error the body may be left unread: callers close the connection.
+// Digest reads a multipart body (boundary from contract.MultipartBoundary) whose one part is
+// the file `file`, and returns its size and SHA-256. A `file` field that is not a file, a
+// missing one, any other part or a second `file` (the contract's form has no other property),
+// or a malformed body is 400; a file above limit is 413. On an error the body may be left
+// unread: callers close the connection.
 func Digest(body io.Reader, boundary string, limit int64) (Result, error) {
 	parts := multipart.NewReader(body, boundary)
 	var result *Result
@@ -39,10 +40,8 @@ func Digest(body io.Reader, boundary string, limit int64) (Result, error) {
 			return Result{}, malformed(err)
 		}
 		if part.FormName() != "file" || result != nil {
-			if _, err := io.Copy(io.Discard, part); err != nil {
-				return Result{}, malformed(err)
-			}
-			continue
+			return Result{}, apperr.New(apperr.ValidationFailed,
+				`unexpected multipart part %q: the form has one part, "file"`, part.FormName())
 		}
 		if part.FileName() == "" {
 			return Result{}, apperr.New(apperr.ValidationFailed, `field "file" must be a file, not a plain form field`)
@@ -64,11 +63,10 @@ func Digest(body io.Reader, boundary string, limit int64) (Result, error) {
 	return *result, nil
 }
 
-// malformed maps a read error: a body above its limit stays 413, the rest is the client's
-// malformed or truncated body.
+// malformed maps a read error: a body above its limit (413) or past the read timeout (408) stays
+// as it is, the rest is the client's malformed or truncated body.
 func malformed(err error) error {
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
+	if contract.KeepReadError(err) {
 		return err
 	}
 	return apperr.New(apperr.ValidationFailed, "malformed multipart body: %v", err)

@@ -35,6 +35,9 @@ class Settings:
     data_layer: str
     auth_secret: str
     upload_limit_bytes: int
+    #: ``LAB_REQUEST_TIMEOUT_MS`` (default 30 s), in seconds: how long a request's head and body
+    #: may take to arrive; a client trickling bytes is cut off after it.
+    request_timeout: float
     #: Serving processes (``LAB_WORKERS``, the manifest's ``{workers}``); default 1.
     workers: int
 
@@ -81,8 +84,16 @@ def load_settings(env: Mapping[str, str] | None = None, *, data_layers: tuple[st
         data_layer=data_layer,
         auth_secret=env.get("LAB_AUTH_SECRET") or "lab-secret",
         upload_limit_bytes=_integer(env, "LAB_UPLOAD_LIMIT_BYTES", 10 * 1024 * 1024, 1, 2**31 - 1),
+        request_timeout=request_timeout(env),
         workers=_integer(env, "LAB_WORKERS", 1, 1, 256),
     )
+
+
+def request_timeout(env: Mapping[str, str] | None = None) -> float:
+    """``LAB_REQUEST_TIMEOUT_MS`` in seconds, for the servers' protocol and worker classes, which
+    their servers construct without the settings (the environment is checked at start-up)."""
+    env = os.environ if env is None else env
+    return _integer(env, "LAB_REQUEST_TIMEOUT_MS", 30_000, 1000, 600_000) / 1000
 
 
 def settings_or_exit(target: str, *, data_layers: tuple[str, ...]) -> Settings:

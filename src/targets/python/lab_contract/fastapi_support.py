@@ -17,12 +17,14 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from .config import DRAIN_LIMIT_BYTES, JSON_BODY_LIMIT_BYTES
 from .errors import ApiError, allow_header, code_for_status, error_body
 from .jsonbody import media_type, parse_json, require_json
 from .request_log import LogEntry
+from .rules import only_file_part
 
 #: GET routes answer HEAD too (the same, without a body: uvicorn drops it). FastAPI routes take
 #: only the methods they list, and the contract allows HEAD wherever GET is.
@@ -132,6 +134,17 @@ def json_content(request: Request) -> None:
 def multipart_content(request: Request) -> None:
     if media_type(request.headers.get("content-type")) != "multipart/form-data":
         raise ApiError("unsupported_media_type", "expected multipart/form-data")
+
+
+async def one_file_part(request: Request) -> None:
+    """Dependency of ``POST /upload`` (after multipart_content): the form's one part is the file
+    ``file``. FastAPI binds the ``file`` parameter from the form it parsed (``request.form()``
+    gives that one again) and would ignore any other part, or take the last of two ``file``s."""
+    files: list[str] = []
+    fields: list[str] = []
+    for name, value in (await request.form()).multi_items():
+        (files if isinstance(value, UploadFile) else fields).append(name)
+    only_file_part(files, fields)
 
 
 def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -1,13 +1,13 @@
 """Pydantic v2 models of the contract's bodies and parameters, for the FastAPI targets. Strict
 mode: a JSON string is not an integer, a number is not a string; unknown properties are refused
-(``extra="forbid"``)."""
+(``extra="forbid"``); strings stored in PostgreSQL hold no U+0000."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import Query
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from . import rules
 
@@ -25,6 +25,14 @@ ParamInt = Annotated[int, BeforeValidator(_decimal_text)]
 #: ``size`` and ``skip``/``after`` of the /db routes.
 Size = Annotated[ParamInt, Query(ge=rules.DB_SIZE[0], le=rules.DB_SIZE[1])]
 Skip = Annotated[ParamInt, Query(ge=rules.DB_SKIP[0], le=rules.DB_SKIP[1])]
+#: ``cursor`` of ``GET /db/users/cursor``: the contract's ``Cursor`` shape, else 400
+#: validation_failed (decoding it is the route's: invalid_cursor).
+Cursor = Annotated[str | None, Query(pattern=rules.CURSOR_PATTERN)]
+
+#: A string stored in PostgreSQL.
+NoNul = AfterValidator(rules.refuse_nul)
+#: A JSON integer: strict mode takes no float, but 7.0 is the integer 7 in JSON Schema.
+JsonInt = Annotated[int, BeforeValidator(rules.json_int)]
 
 
 class ContractModel(BaseModel):
@@ -32,8 +40,12 @@ class ContractModel(BaseModel):
 
 
 class NewUser(ContractModel):
-    name: Annotated[str, StringConstraints(min_length=rules.NAME_LENGTH[0], max_length=rules.NAME_LENGTH[1])]
-    email: Annotated[str, StringConstraints(max_length=rules.EMAIL_MAX_LENGTH, pattern=rules.EMAIL_PATTERN)]
+    name: Annotated[
+        str, StringConstraints(min_length=rules.NAME_LENGTH[0], max_length=rules.NAME_LENGTH[1]), NoNul
+    ]
+    email: Annotated[
+        str, StringConstraints(max_length=rules.EMAIL_MAX_LENGTH, pattern=rules.EMAIL_PATTERN), NoNul
+    ]
 
 
 class User(ContractModel):
@@ -59,14 +71,16 @@ class UploadResult(ContractModel):
     sha256: str
 
 
-Sku = Annotated[str, StringConstraints(min_length=rules.SKU_LENGTH[0], max_length=rules.SKU_LENGTH[1])]
-Quantity = Annotated[int, Field(ge=rules.QUANTITY[0], le=rules.QUANTITY[1])]
+Sku = Annotated[str, StringConstraints(min_length=rules.SKU_LENGTH[0], max_length=rules.SKU_LENGTH[1]), NoNul]
+Quantity = Annotated[JsonInt, Field(ge=rules.QUANTITY[0], le=rules.QUANTITY[1])]
 
 
 class NewBulkItem(ContractModel):
     sku: Sku
     name: Annotated[
-        str, StringConstraints(min_length=rules.ITEM_NAME_LENGTH[0], max_length=rules.ITEM_NAME_LENGTH[1])
+        str,
+        StringConstraints(min_length=rules.ITEM_NAME_LENGTH[0], max_length=rules.ITEM_NAME_LENGTH[1]),
+        NoNul,
     ]
     quantity: Quantity
     price: Annotated[str, StringConstraints(pattern=rules.PRICE_PATTERN)]
@@ -90,7 +104,7 @@ class BulkUpdate(ContractModel):
 
 
 class Decrement(ContractModel):
-    quantity: Annotated[int, Field(ge=rules.DECREMENT_QUANTITY[0], le=rules.DECREMENT_QUANTITY[1])]
+    quantity: Annotated[JsonInt, Field(ge=rules.DECREMENT_QUANTITY[0], le=rules.DECREMENT_QUANTITY[1])]
 
 
 class Written(ContractModel):

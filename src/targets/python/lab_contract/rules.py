@@ -32,6 +32,9 @@ ITEM_NAME_LENGTH = (1, 200)
 QUANTITY = (0, 2_147_483_647)
 #: numeric(10,2) as a decimal string: up to 8 integer digits, up to 2 decimals.
 PRICE_PATTERN = r"^\d{1,8}(\.\d{1,2})?$"
+#: The contract's ``Cursor``: base64url, 8–128 characters (what it decodes to is the layer's
+#: business: invalid_cursor).
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]{8,128}$"
 
 COLUMN_SHAPES = ("narrow", "wide", "extra_wide", "wide_projected")
 COLUMN_TYPES = ("int", "varchar", "text", "jsonb", "timestamp", "uuid")
@@ -44,6 +47,7 @@ LOCK_STRATEGIES = ("none", "pessimistic", "optimistic", "serializable")
 INTEGER_TEXT = re.compile(r"^-?[0-9]{1,16}$")
 _EMAIL = re.compile(EMAIL_PATTERN)
 _PRICE = re.compile(PRICE_PATTERN)
+_CURSOR = re.compile(CURSOR_PATTERN)
 
 
 def invalid(message: str) -> ApiError:
@@ -66,6 +70,18 @@ def int_param(query: Any, name: str, rule: tuple[int, int, int]) -> int:
     return rule[2] if text is None else strict_int(text, name, rule[0], rule[1])
 
 
+def is_cursor(text: str) -> bool:
+    return _CURSOR.fullmatch(text) is not None
+
+
+def cursor_param(query: Any) -> str | None:
+    """The optional ``cursor`` query parameter, in the contract's ``Cursor`` shape."""
+    text = query.get("cursor")
+    if text is not None and not is_cursor(text):
+        raise invalid("cursor must be base64url of 8 to 128 characters")
+    return text
+
+
 def one_of(value: Any, name: str, valid: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in valid:
         raise invalid(f"{name} must be one of {', '.join(valid)}")
@@ -75,6 +91,26 @@ def one_of(value: Any, name: str, valid: tuple[str, ...]) -> str:
 def is_int(value: Any) -> bool:
     """A JSON integer (bool is an int in Python, not in JSON)."""
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def json_int(value: Any) -> Any:
+    """A JSON number with no fractional part as the int it is (JSON Schema's ``integer``: 7.0 is
+    7, as JSON.parse and the Node targets have it; Python's json makes it a float); anything else
+    unchanged, for the integer check that follows to refuse."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def has_nul(value: str) -> bool:
+    """PostgreSQL text cannot hold U+0000: the contract refuses such strings with 400 before any
+    INSERT could fail with a 500."""
+    return "\x00" in value
+
+
+def refuse_nul(value: str) -> str:
+    """A validator (Pydantic's AfterValidator) for strings stored in PostgreSQL."""
+    if has_nul(value):
+        raise ValueError("must not contain U+0000")
+    return value
 
 
 def _object(value: Any, what: str, keys: tuple[str, ...]) -> dict[str, Any]:
@@ -87,12 +123,14 @@ def _object(value: Any, what: str, keys: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _text(value: Any, where: str, length: tuple[int, int]) -> str:
-    if not isinstance(value, str) or not length[0] <= len(value) <= length[1]:
-        raise invalid(f"{where} must be a string of {length[0]} to {length[1]} characters")
+    """A string stored in PostgreSQL: its length, and no U+0000."""
+    if not isinstance(value, str) or not length[0] <= len(value) <= length[1] or has_nul(value):
+        raise invalid(f"{where} must be a string of {length[0]} to {length[1]} characters without U+0000")
     return value
 
 
 def _integer(value: Any, where: str, rule: tuple[int, int]) -> int:
+    value = json_int(value)
     if not is_int(value) or not rule[0] <= value <= rule[1]:
         raise invalid(f"{where} must be an integer from {rule[0]} to {rule[1]}")
     return value
@@ -132,7 +170,7 @@ def parse_new_user(body: Any) -> NewUser:
     record = _object(body, "body", ("name", "email"))
     name = _text(record.get("name"), "name", NAME_LENGTH)
     email = record.get("email")
-    if not isinstance(email, str) or not is_email(email):
+    if not isinstance(email, str) or not is_email(email) or has_nul(email):
         raise invalid("email must be a valid email address")
     return NewUser(name, email)
 
@@ -177,6 +215,19 @@ def parse_bulk_update(body: Any) -> list[BulkUpdate]:
 def parse_decrement(body: Any) -> int:
     """``{quantity}``, an integer 1–2^31−1."""
     return _integer(_object(body, "body", ("quantity",)).get("quantity"), "quantity", DECREMENT_QUANTITY)
+
+
+def only_file_part(files: list[str], fields: list[str], name: str = "file") -> None:
+    """The upload form's one part is the file ``name`` (the contract's form has no other property):
+    ``files`` and ``fields`` are the names of the file and the plain parts, repeats included."""
+    if files == [name] and not fields:
+        return
+    if name in fields:
+        raise invalid(f'multipart field "{name}" must be a file, not a plain form field')
+    if name not in files:
+        raise invalid(f'missing file field "{name}"')
+    extra = [part for part in [*files, *fields] if part != name] or [name]
+    raise invalid(f'unexpected multipart part "{extra[0]}": the form has one part, "{name}"')
 
 
 def unsupported_strategy(strategy: str, layer: str, has: tuple[str, ...]) -> ApiError:

@@ -15,6 +15,7 @@ from lab_contract.fastapi_support import GET, ContractRoute
 from lab_contract.pydantic_models import (
     BulkInsert,
     BulkUpdate,
+    Cursor,
     Decrement,
     Decremented,
     ParamInt,
@@ -45,9 +46,7 @@ async def keyset_page(db: Session, after: Skip = 0, size: Size = rules.DB_SIZE[2
 
 
 @router.api_route("/users/cursor", methods=GET)
-async def cursor_page(
-    db: Session, size: Size = rules.DB_SIZE[2], cursor: str | None = None
-) -> dict[str, Any]:
+async def cursor_page(db: Session, size: Size = rules.DB_SIZE[2], cursor: Cursor = None) -> dict[str, Any]:
     after = decode_cursor(cursor) if cursor is not None else None
     users = (await db.scalars(sql.cursor_page(after, size))).all()
     return sql.cursor_page_json(users, size)

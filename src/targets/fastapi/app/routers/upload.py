@@ -9,7 +9,7 @@ from lab_contract.fastapi_support import route_with_body_limit
 from lab_contract.pydantic_models import UploadResult
 from lab_contract.upload import MULTIPART_SLACK_BYTES, Digest
 
-from ..dependencies import MultipartBody, SettingsDep
+from ..dependencies import MultipartBody, OneFilePart, SettingsDep
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -19,7 +19,7 @@ def router_for(upload_limit: int) -> APIRouter:
     # below (413 past the limit, after the whole body was read so the connection stays usable).
     router = APIRouter(route_class=route_with_body_limit(upload_limit + MULTIPART_SLACK_BYTES))
 
-    @router.post("/upload", dependencies=[MultipartBody])
+    @router.post("/upload", dependencies=[MultipartBody, OneFilePart])
     async def upload(file: UploadFile, settings: SettingsDep) -> UploadResult:
         digest = Digest(settings.upload_limit_bytes)
         while chunk := await file.read(CHUNK_BYTES):

@@ -43,7 +43,7 @@ def keyset_page() -> dict[str, Any]:
 @bp.get("/users/cursor")
 def cursor_page() -> dict[str, Any]:
     size = rules.int_param(request.args, "size", rules.DB_SIZE)
-    cursor = request.args.get("cursor")
+    cursor = rules.cursor_param(request.args)
     after = decode_cursor(cursor) if cursor is not None else None
     return sql.cursor_page_json(database.session.scalars(sql.cursor_page(after, size)).all(), size)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
+from lab_contract import rules
 from lab_contract.errors import ApiError
 from lab_contract.jsonbody import media_type
 from lab_contract.upload import MULTIPART_SLACK_BYTES, Digest
@@ -26,11 +27,13 @@ def upload() -> dict[str, Any]:
     # The file's limit plus its multipart framing; the file's own size is checked below (413
     # past the limit, after the whole body was read, so the connection stays usable).
     request.max_content_length = limit + MULTIPART_SLACK_BYTES
-    file = request.files.get("file")
-    if file is None:
-        # No part named file, a plain (non-file) field of that name, or a body Werkzeug could
-        # not parse (it gives up on malformed multipart quietly, with an empty form).
-        raise ApiError("validation_failed", 'missing file field "file"')
+    # The form's one part is the file "file". A body Werkzeug could not parse reads as an empty
+    # form (it gives up on malformed multipart quietly): no file either.
+    rules.only_file_part(
+        [name for name, _ in request.files.items(multi=True)],
+        [name for name, _ in request.form.items(multi=True)],
+    )
+    file = request.files["file"]
     digest = Digest(limit)
     while chunk := file.stream.read(CHUNK_BYTES):
         digest.update(chunk)

@@ -14,6 +14,7 @@ from lab_contract.jsonbody import json_value
 from lab_contract.pydantic_models import (
     BulkInsert,
     BulkUpdate,
+    Cursor,
     Decrement,
     Decremented,
     ParamInt,
@@ -70,9 +71,7 @@ async def keyset_page(pages: PageUsers, after: Skip = 0, size: Size = DEFAULT_SI
 
 
 @router.api_route("/users/cursor", methods=GET)
-async def cursor_page(
-    pages: PageUsers, size: Size = DEFAULT_SIZE, cursor: str | None = None
-) -> dict[str, Any]:
+async def cursor_page(pages: PageUsers, size: Size = DEFAULT_SIZE, cursor: Cursor = None) -> dict[str, Any]:
     # The opaque cursor is an HTTP matter; the use case pages after a position.
     after = PagePosition(*decode_cursor(cursor)) if cursor is not None else None
     page = await pages.by_cursor(after, size)

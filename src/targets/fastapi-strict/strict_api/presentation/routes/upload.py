@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Depends, UploadFile
 
-from lab_contract.fastapi_support import multipart_content, route_with_body_limit
+from lab_contract.fastapi_support import multipart_content, one_file_part, route_with_body_limit
 from lab_contract.pydantic_models import UploadResult
 from lab_contract.upload import MULTIPART_SLACK_BYTES
 
@@ -25,7 +25,7 @@ def router_for(upload_limit: int) -> APIRouter:
     # use case's business.
     router = APIRouter(route_class=route_with_body_limit(upload_limit + MULTIPART_SLACK_BYTES))
 
-    @router.post("/upload", dependencies=[Depends(multipart_content)])
+    @router.post("/upload", dependencies=[Depends(multipart_content), Depends(one_file_part)])
     async def upload(file: UploadFile, app: ContainerDep) -> UploadResult:
         digest = await app.digest_file(_chunks(file))
         return UploadResult(size=digest.size, sha256=digest.sha256)
