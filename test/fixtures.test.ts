@@ -13,6 +13,7 @@ import {
   tableChecksums,
   tablesOf,
 } from '../src/fixtures/index.ts';
+import { keywordOf, SELECTIVE_KEYWORD } from '../src/fixtures/sets/documents.ts';
 import { useLab } from '../src/infra/vitest.ts';
 import { LAB_PASSWORD, verifyPassword } from '../src/targets/shared/password.ts';
 
@@ -279,8 +280,13 @@ describe('seeded fixtures', () => {
     );
     for (const { keyword } of keywords) expect(keyword).toMatch(/^([a-z]{2}){3}$/);
     const documents = keywords.reduce((sum, row) => sum + row.n, 0);
-    // 1,728 keywords: none is in more than a small share of the documents.
-    expect((keywords[0]?.n ?? 0) / documents).toBeLessThan(0.02);
+    // 1,728 keywords, one per id modulo 1,728: none is in more than one document of 1,728 here.
+    expect(keywords[0]?.n).toBe(Math.ceil(documents / 1728));
+    const { rows: first } = await client.query<{ id: string; keyword: string }>(
+      "SELECT id, split_part(body, ' ', -1) AS keyword FROM documents WHERE id IN (1, 13, 100) ORDER BY id",
+    );
+    expect(first.map((row) => row.keyword)).toEqual([1, 13, 100].map(keywordOf));
+    expect(first[0]?.keyword).toBe(SELECTIVE_KEYWORD);
     const { rows: authors } = await client.query<{ id: string; password_hash: string }>(
       'SELECT id, password_hash FROM authors WHERE id <= 2 ORDER BY id',
     );

@@ -41,18 +41,16 @@ export function mikroormAccounts(
     async postsOfAuthor(authorId, skip, size) {
       checkPageSize(size);
       checkNonNegative('skip', skip);
-      const posts = await orm.em
-        .fork()
-        .find(
-          Post,
-          { author: authorId },
-          {
-            fields: ['id', 'title', 'viewCount'],
-            orderBy: { id: 'asc' },
-            limit: size,
-            offset: skip,
-          },
-        );
+      const posts = await orm.em.fork().find(
+        Post,
+        { author: authorId },
+        {
+          fields: ['id', 'title', 'viewCount'],
+          orderBy: { id: 'asc' },
+          limit: size,
+          offset: skip,
+        },
+      );
       return posts.map((post) => ({ id: post.id, title: post.title, viewCount: post.viewCount }));
     },
     async postOfAuthor(authorId, postId) {
