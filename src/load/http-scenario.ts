@@ -62,18 +62,23 @@ export function scenarioSettings(
 
 /** Token and table sizes the scenario's requests need. */
 export async function scenarioContext(lab: Lab): Promise<ScenarioContext> {
-  let usersRows = 0;
-  if (lab.fixtures.includes('users')) {
+  const count = async (table: string): Promise<number> => {
     const client = new pg.Client({ connectionString: lab.pg.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM users');
-      usersRows = Number(rows[0]?.n ?? 0);
+      const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+      return Number(rows[0]?.n ?? 0);
     } finally {
       await client.end();
     }
-  }
-  return { token: await issueToken('bench-user', AUTH_SECRET, 24 * 3600), usersRows };
+  };
+  const usersRows = lab.fixtures.includes('users') ? await count('users') : 0;
+  const authorsRows = lab.fixtures.includes('blog') ? await count('authors') : 0;
+  return {
+    token: await issueToken('bench-user', AUTH_SECRET, 24 * 3600),
+    usersRows,
+    ...(authorsRows > 0 ? { authorsRows } : {}),
+  };
 }
 
 /**

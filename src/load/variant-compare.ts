@@ -37,6 +37,8 @@ export interface VariantComparisonOptions {
   claim: string;
   operations?: { quick: number; full: number };
   warmup?: { quick: number; full: number };
+  /** Operations in flight at once (default 1): > 1 measures each side under load. */
+  concurrency?: number;
   meta?: Record<string, string | number | boolean | null>;
 }
 
@@ -74,6 +76,7 @@ export async function compareVariants(options: VariantComparisonOptions): Promis
       variant: side.variant,
       operations,
       warmupOperations,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       operation: (i) => side.operation(Math.abs(i), round),
       ...(side.prepare
         ? { prepare: (i: number) => side.prepare?.(Math.abs(i), round) ?? Promise.resolve() }

@@ -1,4 +1,5 @@
 import type { FixtureName } from '../fixtures/index.ts';
+import type { ContractGroup } from '../launcher/manifest.ts';
 import type { RequestSpec } from '../load/inprocess/engine.ts';
 import type { LoadSettings } from '../load/result.ts';
 
@@ -8,9 +9,11 @@ export interface ScenarioContext {
   token: string;
   /** Rows seeded in `users` (fixture scale × 100,000). */
   usersRows: number;
+  /** Rows seeded in `authors` (the accounts of 16 and 19), 0 without the blog fixture. */
+  authorsRows?: number;
 }
 
-export type ScenarioCategory = 'basic' | 'db-advanced';
+export type ScenarioCategory = 'basic' | 'db-advanced' | 'caching' | 'auth' | 'real-world';
 
 /** Durations and load for quick runs (`LAB_QUICK=1`, CI) and full runs. */
 export interface ScenarioLoad {
@@ -34,6 +37,13 @@ export interface ScenarioDefinition {
   fixtures: FixtureName[];
   /** Whether requests write to the database (the suite restores it between runs). */
   mutates: boolean;
+  /**
+   * The contract group a target must declare (`supports`) to be measured on it; scenarios
+   * 14–19 have one, 01–13 are `basic` or `db` by category.
+   */
+  group?: ContractGroup;
+  /** Per-set multipliers of the fixture scale for this scenario's suites (e.g. documents). */
+  setScales?: Partial<Record<FixtureName, number>>;
   /** HTTP scenarios: the k6 script (relative to the repository root) and its `-e` variables. */
   k6?: { script: string; env?: (context: ScenarioContext) => Record<string, string> };
   /** HTTP scenarios: request `i` for the in-process engine, the same mix as the k6 script. */
