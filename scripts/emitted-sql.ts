@@ -1,5 +1,5 @@
 /**
- * Prints, per data layer and operation of scenarios 09–13, the SQL statements the server received
+ * Prints, per data layer and operation of scenarios 09–19, the SQL statements the server received
  * (normalised by pg_stat_statements) and how often: the source of the "SQL each layer emits"
  * sections in docs/scenarios/. Starts its own lab (local provider), so it needs nothing running.
  *
@@ -13,7 +13,7 @@ import { startLab } from '../src/infra/lab.ts';
 
 const layers = (process.argv[2]?.split(',') ?? [...DATA_LAYERS]).filter(Boolean);
 const lab = await startLab({
-  fixtures: ['users', 'columns', 'blog', 'bulk', 'inventory'],
+  fixtures: ['users', 'columns', 'blog', 'bulk', 'inventory', 'aggregation', 'documents'],
   scale: 0.01,
 });
 const url = lab.pg.url;
@@ -64,6 +64,26 @@ const operations: Array<[string, (layer: DataLayer) => Promise<unknown>]> = [
   ['13 pessimistic', (l) => l.decrementStock('pessimistic', 1, 1)],
   ['13 optimistic', (l) => l.decrementStock('optimistic', 1, 1)],
   ['13 serializable', (l) => l.decrementStock('serializable', 1, 1)],
+  ['14–15 user by id (the read behind the cache)', (l) => l.userById(5)],
+  ['15 rename (before the DEL)', (l) => l.renameUser(6, 'Renamed')],
+  ['15 warm-up range (10 users)', (l) => l.usersInRange(1, 10)],
+  ['16 account by email (login)', (l) => l.accountByEmail('author2@example.com')],
+  ...(['raw', 'builder', 'reduce'] as const).flatMap(
+    (s): Array<[string, (layer: DataLayer) => Promise<unknown>]> => [
+      [`17 count ${s}`, (l) => l.countOrders(s)],
+      [`17 orders by country ${s}`, (l) => l.ordersBy('country', s)],
+      [`17 top authors ${s}`, (l) => l.topAuthors(s, 10)],
+    ],
+  ),
+  ...(['ilike', 'trigram', 'fts'] as const).map(
+    (s): [string, (layer: DataLayer) => Promise<unknown>] => [
+      `18 search ${s}`,
+      (l) => l.searchDocuments(s, 'zozaza', 20),
+    ],
+  ),
+  ['19 posts of an author', (l) => l.postsOfAuthor(3, 0, 20)],
+  ['19 one post', (l) => l.postOfAuthor(3, 3)],
+  ['19 retitle', (l) => l.retitlePost(3, 3, 'Retitled')],
 ];
 
 try {
@@ -79,6 +99,14 @@ try {
         await layer.bulkInsert('multi-values', items(3));
       }
       const strategy = label.split(' ')[1] as string;
+      if (
+        label.startsWith('17') &&
+        label.endsWith('builder') &&
+        !layer.aggregateStrategies.includes('builder')
+      ) {
+        console.log(`### ${label}\n\nnot offered by ${name} (no query builder)\n`);
+        continue;
+      }
       if (
         label.startsWith('12') &&
         !layer.bulkInsertStrategies.includes(strategy as never) &&

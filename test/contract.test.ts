@@ -70,6 +70,24 @@ describe('the OpenAPI contract', () => {
         'POST /db/bulk/insert',
         'POST /db/bulk/update',
         'POST /db/products/{id}/decrement',
+        'GET /cache/users/{id}',
+        'PATCH /cache/users/{id}',
+        'POST /cache/users/warm',
+        'POST /cache/users/flush',
+        'GET /cache/info',
+        'GET /auth/public',
+        'POST /auth/jwt/login',
+        'GET /auth/jwt/me',
+        'POST /auth/session/login',
+        'GET /auth/session/me',
+        'POST /auth/session/logout',
+        'GET /db/aggregate/count',
+        'GET /db/aggregate/orders-by/{dimension}',
+        'GET /db/aggregate/top-authors',
+        'GET /db/search',
+        'GET /flow/posts',
+        'GET /flow/posts/{id}',
+        'PATCH /flow/posts/{id}',
       ].sort(),
     );
     for (const endpoint of endpoints) expect(prose).toContain(endpoint);
@@ -88,12 +106,32 @@ describe('the OpenAPI contract', () => {
       '11',
       '12',
       '13',
+      '14',
+      '15',
+      '16',
+      '17',
+      '18',
+      '19',
     ]) {
       expect([...tags].some((tag) => tag.startsWith(`${scenario}-`))).toBe(true);
     }
     for (const { operation } of operations()) {
       expect(operation.tags?.length).toBeGreaterThan(0);
       for (const tag of operation.tags ?? []) expect(tags).toContain(tag);
+    }
+  });
+
+  it('names the contract group of every scenario 14–19 operation (x-contract-group)', () => {
+    const groups = new Set(['cache', 'auth', 'aggregate', 'search', 'flow']);
+    for (const { path, method, operation } of operations()) {
+      const group = (operation as { 'x-contract-group'?: string })['x-contract-group'];
+      const scenarios = (operation.tags ?? [])
+        .map((tag) => Number(tag.slice(0, 2)))
+        .filter(Number.isFinite);
+      if (scenarios.some((n) => n >= 14) || group !== undefined) {
+        expect(groups.has(group ?? ''), `${method} ${path}: ${group}`).toBe(true);
+        expect(prose, `${method} ${path}`).toContain(`\`${group}\``);
+      }
     }
   });
 

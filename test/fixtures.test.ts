@@ -13,7 +13,9 @@ import {
   tableChecksums,
   tablesOf,
 } from '../src/fixtures/index.ts';
+import { keywordOf, SELECTIVE_KEYWORD } from '../src/fixtures/sets/documents.ts';
 import { useLab } from '../src/infra/vitest.ts';
+import { LAB_PASSWORD, verifyPassword } from '../src/targets/shared/password.ts';
 
 describe('resolveFixtureNames', () => {
   it('expands undefined and "all" to every set in seeding order', () => {
@@ -103,6 +105,24 @@ describe('expectedRowCounts and tablesOf', () => {
       bulk_items: 0,
     });
     expect(expectedRowCounts(['aggregation'], 0.123_456)).toEqual({ orders: 12_346 });
+  });
+
+  it('scales one set on its own (LAB_SCALE_<SET>)', () => {
+    expect(expectedRowCounts(['users', 'documents'], 0.5, { documents: 3 })).toEqual({
+      users: 50_000,
+      documents: 15_000,
+    });
+    expect(fixtureOptionsFromEnv({ LAB_SCALE_DOCUMENTS: '3', LAB_SCALE_USERS: '0.5' })).toEqual({
+      seed: 42,
+      scale: 1,
+      setScales: { users: 0.5, documents: 3 },
+    });
+    expect(() => fixtureOptionsFromEnv({ LAB_SCALE_DOCUMENTS: '-1' })).toThrow(
+      'Invalid LAB_SCALE_DOCUMENTS="-1": expected a positive finite number',
+    );
+    expect(() => expectedRowCounts(['documents'], 1, { documents: 0 })).toThrow(
+      /scale 0 of fixture set documents/,
+    );
   });
 
   it('rejects an invalid scale', () => {
@@ -224,7 +244,9 @@ describe('seeded fixtures', () => {
       "SELECT indexdef FROM pg_indexes WHERE tablename = 'documents'",
     );
     const definitions = indexes.map((i) => i.indexdef);
-    expect(definitions).toContainEqual(expect.stringMatching(/USING gin \(\w+ gin_trgm_ops\)/));
+    expect(definitions).toContainEqual(
+      expect.stringMatching(/USING gin \(lower\(body\) gin_trgm_ops\)/),
+    );
     expect(definitions).toContainEqual(expect.stringMatching(/USING gin \(search_vector\)/));
 
     const query = `SELECT count(*)::int AS hits FROM documents
@@ -238,11 +260,43 @@ describe('seeded fixtures', () => {
       const plan = await client.query(`EXPLAIN ${query}`);
       expect(JSON.stringify(plan.rows)).toContain('documents_search_vector_idx');
       const like = await client.query(
-        "EXPLAIN SELECT id FROM documents WHERE title ILIKE '%performance%'",
+        "EXPLAIN SELECT id FROM documents WHERE lower(body) LIKE '%performance%'",
       );
-      expect(JSON.stringify(like.rows)).toContain('documents_title_trgm_idx');
+      expect(JSON.stringify(like.rows)).toContain('documents_body_trgm_idx');
+      // ILIKE on the column itself is another expression: no index serves it.
+      const ilike = await client.query(
+        "EXPLAIN SELECT id FROM documents WHERE body ILIKE '%performance%'",
+      );
+      expect(JSON.stringify(ilike.rows)).not.toContain('documents_body_trgm_idx');
     } finally {
       await client.query('ROLLBACK');
+    }
+  });
+
+  it('ends every document with a rare keyword and gives every author a verifiable password hash', async () => {
+    const { rows: keywords } = await client.query<{ keyword: string; n: number }>(
+      `SELECT split_part(body, ' ', -1) AS keyword, count(*)::int AS n FROM documents
+        GROUP BY 1 ORDER BY n DESC`,
+    );
+    for (const { keyword } of keywords) expect(keyword).toMatch(/^([a-z]{2}){3}$/);
+    const documents = keywords.reduce((sum, row) => sum + row.n, 0);
+    // 1,728 keywords, one per id modulo 1,728: none is in more than one document of 1,728 here.
+    expect(keywords[0]?.n).toBe(Math.ceil(documents / 1728));
+    const { rows: first } = await client.query<{ id: string; keyword: string }>(
+      "SELECT id, split_part(body, ' ', -1) AS keyword FROM documents WHERE id IN (1, 13, 100) ORDER BY id",
+    );
+    expect(first.map((row) => row.keyword)).toEqual([1, 13, 100].map(keywordOf));
+    expect(first[0]?.keyword).toBe(SELECTIVE_KEYWORD);
+    const { rows: authors } = await client.query<{ id: string; password_hash: string }>(
+      'SELECT id, password_hash FROM authors WHERE id <= 2 ORDER BY id',
+    );
+    expect(authors.map((a) => a.password_hash.split('$').slice(0, 4).join('$'))).toEqual([
+      'scrypt$14$8$1',
+      'scrypt$4$8$1',
+    ]);
+    for (const author of authors) {
+      expect(await verifyPassword(LAB_PASSWORD, author.password_hash)).toBe(true);
+      expect(await verifyPassword('not-the-password', author.password_hash)).toBe(false);
     }
   });
 

@@ -155,4 +155,35 @@ describe('parseK6Summary', () => {
       /k6\/lib\/options\.js/,
     );
   });
+  it('puts the latency of every tagged step of an iteration in the metadata (19-flow.js)', () => {
+    const summary = fixture('closed-01-lightweight-warmup') as {
+      metrics: Record<string, { type: string; values: Record<string, number> }>;
+    };
+    const step = (med: number) => ({
+      type: 'trend',
+      values: { med, 'p(95)': med * 2, 'p(99)': med * 3, count: 10 },
+    });
+    summary.metrics['http_req_duration{phase:measure,step:login}'] = step(0.8);
+    summary.metrics['http_req_duration{phase:measure,step:readback}'] = step(0.25);
+    const result = parseK6Summary(summary, {
+      scenario: '19-real-world-flow',
+      target: 'fastify',
+      settings: closed,
+      startedAt,
+    });
+    expect(result.meta).toMatchObject({
+      'step.login.p50': 0.8,
+      'step.login.p95': 1.6,
+      'step.login.p99': 2.4,
+      'step.login.count': 10,
+      'step.readback.p50': 0.25,
+    });
+    const plain = parseK6Summary(fixture('closed-01-lightweight-warmup'), {
+      scenario: '01-lightweight',
+      target: 'fastify',
+      settings: closed,
+      startedAt,
+    });
+    expect(Object.keys(plain.meta).filter((key) => key.startsWith('step.'))).toEqual([]);
+  });
 });

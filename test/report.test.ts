@@ -419,6 +419,27 @@ describe('collector + finalizeRun', () => {
     expect(md).toContain('### Claims not confirmed');
   });
 
+  it('shows the latency per step of multi-request iterations (scenario 19)', () => {
+    const runDir = join(tempDir('steps'), '.run-steps');
+    const stepped = (target: string, login: number) =>
+      result(target, 1000, {
+        meta: {
+          'step.login.p50': login,
+          'step.login.p95': login * 2,
+          'step.logout.p50': 0.2,
+          'step.logout.p95': 0.4,
+        },
+      });
+    createCollector(runDir, 1).recordResult(stepped('fastify', 1.5), { suite: 's' });
+    createCollector(runDir, 1).recordResult(stepped('express', 2.5), { suite: 's' });
+    const outcome = finalizeRun(runDir, { stepSummary: null, environment: env() });
+    if (!outcome.written) throw new Error(outcome.reason);
+    const md = renderMarkdown(loadRunReport(outcome.json));
+    expect(md).toContain('Latency per step, p50 / p95 (ms):');
+    expect(md).toMatch(/\| Target +\| +login \| +logout \|/);
+    expect(md).toMatch(/\| fastify +\| +1\.50 \/ 3\.00 \| +0\.200 \/ 0\.400 \|/);
+  });
+
   it('renders a report read back from JSON, where NaN became null', () => {
     const runDir = join(tempDir('nan'), '.run-nan');
     createCollector(runDir, 1).recordComparison(

@@ -92,6 +92,20 @@ describe('target manifests', () => {
     expect(() => parseManifest('name: [', 'z/target.yaml', 'demo')).toThrow(/not valid YAML/);
   });
 
+  it('accepts the groups of scenarios 14–19, and refuses flow without auth', () => {
+    const groups = (list: string) =>
+      MINIMAL.replace('supports: [basic, db]', `supports: [${list}]`);
+    const all = parseManifest(
+      groups('basic, db, cache, auth, aggregate, search, flow'),
+      'x/target.yaml',
+      'demo',
+    );
+    expect(all.supports).toEqual(['basic', 'db', 'cache', 'auth', 'aggregate', 'search', 'flow']);
+    expect(() => parseManifest(groups('basic, flow'), 'x/target.yaml', 'demo')).toThrow(
+      /x\/target\.yaml: supports flow needs auth too/,
+    );
+  });
+
   it('resolves groups and refuses unknown names listing the valid ones', () => {
     expect(resolveTargetNames(['default'])).toEqual(defaultTargetNames());
     expect(resolveTargetNames(['typescript'])).toEqual(

@@ -1,5 +1,6 @@
 import { TARGETS } from '../launcher/registry.ts';
-import { SCENARIOS, type ScenarioDefinition } from '../scenarios/index.ts';
+import { GROUP_VARIANTS } from '../scenarios/groups.ts';
+import { getScenario, SCENARIOS, type ScenarioDefinition } from '../scenarios/index.ts';
 import { textTable } from './format.ts';
 import { targetBuilt } from './select.ts';
 
@@ -17,6 +18,19 @@ export const SCENARIO_VARIANTS: Record<string, { variants: string[]; where: stri
     variants: ['offset', 'cursor'],
     where: 'bench/db-advanced/09-pagination.bench.ts (in-process, raw pg)',
   },
+  // 14–19: the HTTP suites' rankings (k6); the in-process claims sit beside them.
+  ...Object.fromEntries(
+    Object.entries(GROUP_VARIANTS).map(([id, variants]) => {
+      const { category } = getScenario(id);
+      return [
+        id,
+        {
+          variants: variants.map((v) => v.name),
+          where: `bench/${category}/http-${id}.bench.ts (k6; claims: bench/${category}/${id.slice(0, 2)}-*)`,
+        },
+      ];
+    }),
+  ),
 };
 
 function engines(s: ScenarioDefinition): string {
@@ -30,6 +44,8 @@ export interface Listing {
     number: number;
     title: string;
     category: string;
+    /** The contract group a target must declare to be measured on it (14–19). */
+    group: string | null;
     engines: string[];
     labRun: boolean;
     fixtures: string[];
@@ -61,6 +77,7 @@ export function listing(): Listing {
       number: s.number,
       title: s.title,
       category: s.category,
+      group: s.group ?? null,
       engines: engines(s).split(', '),
       labRun: Boolean(s.k6 || s.request),
       fixtures: s.fixtures,
@@ -70,6 +87,7 @@ export function listing(): Listing {
     targets: TARGETS.map((t) => ({
       name: t.name,
       framework: t.framework,
+      supports: [...t.supports],
       adapter: t.adapter,
       dataLayer: t.dataLayer,
       language: t.language,
@@ -96,7 +114,7 @@ export function formatListing(l: Listing = listing()): string {
     textTable([
       ['Scenario', 'Engines', 'Fixtures', 'Measures'],
       ...l.scenarios.map((s) => [
-        s.id,
+        s.group ? `${s.id} [${s.group}]` : s.id,
         s.engines.join(', '),
         s.fixtures.length ? s.fixtures.join(', ') : '—',
         `${s.measures}${s.mutates ? ' (writes; DB restored between runs)' : ''}`,
@@ -106,7 +124,8 @@ export function formatListing(l: Listing = listing()): string {
   out.push(
     '',
     'lab run measures the k6 / inprocess ones (--scenario 01,03 or full ids); the others run as',
-    'vitest suites: pnpm vitest bench --run bench/<category>/<number>.',
+    'vitest suites: pnpm vitest bench --run bench/<category>/<number>. [group]: only targets',
+    'declaring that contract group (supports in their manifest) are measured on the scenario.',
     '',
     'Targets',
     '',

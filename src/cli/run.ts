@@ -357,14 +357,29 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
         `${scenario.id}: starting PostgreSQL + Redis, seeding ${fixtures.join(', ')}`,
       );
       let lab: Lab | undefined;
+      // Scenarios 14–19 measure only the targets that declare their contract group.
+      const group = scenario.group;
+      const candidates = [...targets, ...(external ? [external] : [])];
+      const measured = group ? candidates.filter((t) => t.supports.includes(group)) : candidates;
+      if (measured.length < 2) {
+        problems.push(
+          `${scenario.id}: needs two targets declaring the contract group ${group}; of those chosen, ${measured.map((t) => t.name).join(', ') || 'none'} do`,
+        );
+        progress.tick();
+        continue;
+      }
       try {
-        lab = await startLab({ fixtures, spec });
+        lab = await startLab({
+          fixtures,
+          spec,
+          ...(scenario.setScales ? { setScales: scenario.setScales } : {}),
+        });
         collector.noteInfra(lab, { suite });
-        progress.status(`${scenario.id}: starting ${ranked.join(', ')}`);
+        progress.status(`${scenario.id}: starting ${measured.map((t) => t.name).join(', ')}`);
         const activeProgress = progress;
         const ranking = await runRanking({
           scenario,
-          targets: [...targets.map((t) => t.name), ...(external ? [external] : [])],
+          targets: measured.map((t) => (t.external ? t : t.name)),
           lab,
           engine,
           ...(generators !== undefined ? { generators } : {}),

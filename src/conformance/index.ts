@@ -1,14 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { loadUpstreamPayload } from '../contract/index.ts';
-import type { CheckContext } from './checks/context.ts';
+import type { CheckContext, GroupCheckState, ScenarioGroup } from './checks/context.ts';
 import { dbState } from './checks/db.ts';
-import { CHECKS, DB_CHECKS } from './checks/index.ts';
+import { CHECKS, DB_CHECKS, GROUP_CHECKS } from './checks/index.ts';
+import { redisOracle } from './checks/oracle.ts';
 import { CheckFailed } from './expect.ts';
 import { RequestFailedError, TargetClient } from './http.ts';
 import { type CheckResult, ConformanceError, type ConformanceReport } from './report.ts';
 import { contractValidators } from './schemas.ts';
 import { makeTokens } from './tokens.ts';
 
-export { CHECKS, DB_CHECKS } from './checks/index.ts';
+export { CHECKS, DB_CHECKS, GROUP_CHECKS, type ScenarioGroup } from './checks/index.ts';
 export {
   type CheckResult,
   ConformanceError,
@@ -37,6 +39,23 @@ export interface VerifyOptions {
     /** Run the db checks alone (for servers that serve nothing but `/db/*`, `/meta`, `/health`). */
     only?: boolean;
   };
+  /**
+   * Also run the checks of these contract groups of scenarios 14–19 (a target's `supports`;
+   * docs/contract.md). They read the target's database and Redis as their oracles and count the
+   * statements and Redis commands of requests, so nothing else may use either meanwhile; they
+   * write (a user's name, post titles, sessions, cache keys) and restore nothing.
+   */
+  groups?: {
+    names: readonly ScenarioGroup[];
+    databaseUrl: string;
+    redisUrl: string;
+    /** `LAB_CACHE_TTL_SECONDS` of the target (default 300). */
+    cacheTtlSeconds?: number;
+    /** `LAB_AUTH_TTL_SECONDS` of the target (default 900). */
+    authTtlSeconds?: number;
+    /** Run these checks alone (neither the basic nor the db ones). */
+    only?: boolean;
+  };
 }
 
 /**
@@ -60,8 +79,16 @@ export async function verifyTarget(
     },
     tokens: await makeTokens(authSecret),
     ...(options.db ? { db: dbState(options.db.databaseUrl) } : {}),
+    ...(options.groups ? { groups: groupState(options.groups) } : {}),
   };
-  const checks = options.db ? [...(options.db.only ? [] : CHECKS), ...DB_CHECKS] : CHECKS;
+  const only = Boolean(options.db?.only || options.groups?.only);
+  const checks = [
+    ...(only ? [] : CHECKS),
+    ...(options.db && !options.groups?.only ? DB_CHECKS : []),
+    ...Object.entries(GROUP_CHECKS)
+      .filter(([group]) => options.groups?.names.includes(group as ScenarioGroup))
+      .flatMap(([, groupChecks]) => groupChecks),
+  ];
   const results: CheckResult[] = [];
   try {
     for (const check of checks) {
@@ -75,10 +102,21 @@ export async function verifyTarget(
     }
   } finally {
     await client.close();
+    ctx.groups?.redis.disconnect();
   }
   const passed = results.filter((result) => result.status === 'pass');
   const failed = results.filter((result) => result.status === 'fail');
   return { baseUrl: client.baseUrl, passed, failed, ok: failed.length === 0 };
+}
+
+function groupState(options: NonNullable<VerifyOptions['groups']>): GroupCheckState {
+  return {
+    databaseUrl: options.databaseUrl,
+    redis: redisOracle(options.redisUrl),
+    cacheTtlSeconds: options.cacheTtlSeconds ?? 300,
+    authTtlSeconds: options.authTtlSeconds ?? 900,
+    runId: `${Date.now().toString(36)}${randomUUID().slice(0, 6)}`,
+  };
 }
 
 function failureDetail(error: unknown): string {

@@ -1,5 +1,5 @@
 /**
- * The operations of the database scenarios 09–13, implemented once per data layer (raw `pg`,
+ * The operations of the database scenarios 09–19, implemented once per data layer (raw `pg`,
  * TypeORM, MikroORM) so that suites and targets measure the same work through each. Every layer
  * returns plain objects of the same shape (numbers for bigint ids, ISO strings for timestamps),
  * and tests compare them across layers. Pool size, logging (off) and prepared statements are
@@ -63,6 +63,59 @@ export interface DecrementOutcome {
   retries: number;
 }
 
+/** Scenario 16: an account (an author) as login reads it. */
+export interface Account {
+  id: number;
+  email: string;
+  /** `scrypt$…` (src/targets/shared/password.ts). */
+  passwordHash: string;
+}
+
+/**
+ * Scenario 17. `raw`: hand-written SQL; `builder`: the layer's query builder or ORM API (not on
+ * raw pg); `reduce`: the rows loaded and aggregated in code.
+ */
+export type AggregateStrategy = 'raw' | 'builder' | 'reduce';
+export type OrdersDimension = 'country' | 'status';
+
+/** Decimal strings have exactly two decimals, as PostgreSQL prints numeric(10,2) sums. */
+export interface GroupStats {
+  key: string;
+  orders: number;
+  quantity: number;
+  revenue: string;
+  avgAmount: string;
+}
+
+export interface AuthorRevenue {
+  authorId: number;
+  name: string;
+  orders: number;
+  revenue: string;
+  avgAmount: string;
+}
+
+/** Scenario 18. */
+export type SearchStrategy = 'ilike' | 'trigram' | 'fts';
+
+export interface SearchHit {
+  id: number;
+  title: string;
+  createdAt: string;
+}
+
+/** Scenario 19: an author's post. */
+export interface PostSummary {
+  id: number;
+  title: string;
+  viewCount: number;
+}
+
+export interface AuthorPost extends PostSummary {
+  authorId: number;
+  body: string;
+}
+
 export interface DataLayer {
   readonly name: DataLayerName;
   /** What is the same across layers, for result metadata: pool size, logging, prepared statements. */
@@ -100,6 +153,30 @@ export interface DataLayer {
     quantity: number,
     maxRetries?: number,
   ): Promise<DecrementOutcome>;
+
+  // 14–15 cache: the user by primary key (undefined: no such user), and renaming one
+  userById(id: number): Promise<PageUser | undefined>;
+  renameUser(id: number, name: string): Promise<PageUser | undefined>;
+  /** Users with from ≤ id < from + count, ordered by id: one statement (cache warm-up). */
+  usersInRange(from: number, count: number): Promise<PageUser[]>;
+
+  // 16 auth: the author whose email this is
+  accountByEmail(email: string): Promise<Account | undefined>;
+
+  // 17 aggregation over `orders` (names from `authors`); every strategy returns the same values
+  /** Strategies this layer implements (`builder` needs a query builder). */
+  readonly aggregateStrategies: readonly AggregateStrategy[];
+  countOrders(strategy: AggregateStrategy): Promise<number>;
+  ordersBy(dimension: OrdersDimension, strategy: AggregateStrategy): Promise<GroupStats[]>;
+  topAuthors(strategy: AggregateStrategy, size: number): Promise<AuthorRevenue[]>;
+
+  // 18 search over `documents`: the `size` newest matches of `term`
+  searchDocuments(strategy: SearchStrategy, term: string, size: number): Promise<SearchHit[]>;
+
+  // 19 flow: an author's own posts (undefined: unknown or another author's)
+  postsOfAuthor(authorId: number, skip: number, size: number): Promise<PostSummary[]>;
+  postOfAuthor(authorId: number, postId: number): Promise<AuthorPost | undefined>;
+  retitlePost(authorId: number, postId: number, title: string): Promise<AuthorPost | undefined>;
 
   close(): Promise<void>;
 }

@@ -14,6 +14,8 @@ export interface LabOptions {
   fixtures?: readonly string[] | 'all' | 'none';
   seed?: number;
   scale?: number;
+  /** Per-set multipliers of `scale` (over LAB_SCALE_<SET>), e.g. `{ documents: 3 }`. */
+  setScales?: Partial<Record<FixtureName, number>>;
   /** A decision made earlier in the run (vitest globalSetup); selected now when absent. */
   spec?: ProviderSpec;
 }
@@ -58,6 +60,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const envOptions = fixtureOptionsFromEnv();
   const seed = options.seed ?? envOptions.seed;
   const scale = options.scale ?? envOptions.scale;
+  const setScales = { ...envOptions.setScales, ...options.setScales };
   const provider = providerFromSpec(options.spec ?? (await defaultSpec()));
 
   const started = performance.now();
@@ -85,7 +88,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       const clients = [1, 2].map(() => new pg.Client({ connectionString: pgInstance.url }));
       try {
         await Promise.all(clients.map((client) => client.connect()));
-        seedReport = await seedFixtures(clients, fixtures, { seed, scale });
+        seedReport = await seedFixtures(clients, fixtures, { seed, scale, setScales });
       } finally {
         await Promise.all(clients.map((client) => client.end()));
       }

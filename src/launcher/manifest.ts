@@ -22,7 +22,7 @@ import { parse } from 'yaml';
  *   env: {}                            # extra environment, placeholders allowed
  *   dataLayers:                        # first = default (target `fastify`), others `fastify+…`
  *     pg: raw node-postgres
- *   supports: [basic, db]              # contract groups served
+ *   supports: [basic, db]              # contract groups served (CONTRACT_GROUPS)
  *   default: true                      # in the default target set of the basic suites
  *
  * Placeholders in `start`, `build.command` and `env`: `{node}` (this Node binary), `{root}`
@@ -60,9 +60,27 @@ export interface BuildStep {
   produces: string[];
 }
 
-/** Contract groups a target serves: 01–08 (`basic`) and the `/db` routes of 09–13 (`db`). */
-export const CONTRACT_GROUPS = ['basic', 'db'] as const;
+/**
+ * Contract groups a target serves (docs/contract.md): 01–08 (`basic`), the `/db` routes of 09–13
+ * (`db`), and scenarios 14–19: `cache` (14–15), `auth` (16), `aggregate` (17), `search` (18),
+ * `flow` (19, which needs `auth`'s sessions). The verifier checks and the suites measure a target
+ * only on the groups it lists.
+ */
+export const CONTRACT_GROUPS = [
+  'basic',
+  'db',
+  'cache',
+  'auth',
+  'aggregate',
+  'search',
+  'flow',
+] as const;
 export type ContractGroup = (typeof CONTRACT_GROUPS)[number];
+
+/** Groups another group needs: the flow logs in and out through `auth`'s session endpoints. */
+export const GROUP_REQUIRES: Readonly<Partial<Record<ContractGroup, readonly ContractGroup[]>>> = {
+  flow: ['auth'],
+};
 
 const NAME = '^[a-z][a-z0-9-]*$';
 
@@ -174,6 +192,13 @@ export function parseManifest(text: string, file: string, folderName: string): T
     throw new ManifestError(
       `${file}: name ${JSON.stringify(manifest.name)} must be the folder's name (${folderName})`,
     );
+  }
+  const supports = manifest.supports ?? [];
+  for (const group of supports) {
+    const missing = (GROUP_REQUIRES[group] ?? []).filter((needed) => !supports.includes(needed));
+    if (missing.length > 0) {
+      throw new ManifestError(`${file}: supports ${group} needs ${missing.join(', ')} too`);
+    }
   }
   return {
     adapter: null,

@@ -20,6 +20,7 @@ export const DEFAULT_ALPHA = 0.05;
 export const VERDICT_MARKERS = [
   'defineHttpSuite(',
   'defineDbHttpSuite(',
+  'defineGroupHttpSuite(',
   'compareVariants(',
   'expectFaster(',
   'expectSlower(',

@@ -67,27 +67,41 @@ const CURSOR_ROWS = 1000;
 
 /** Token, table sizes and cursors the scenario's requests need. */
 export async function scenarioContext(lab: Lab): Promise<ScenarioContext> {
+  const count = async (client: pg.Client, table: string): Promise<number> => {
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+    return Number(rows[0]?.n ?? 0);
+  };
   let usersRows = 0;
+  let authorsRows = 0;
   let cursors: string[] = [];
-  if (lab.fixtures.includes('users')) {
+  if (lab.fixtures.includes('users') || lab.fixtures.includes('blog')) {
     const client = new pg.Client({ connectionString: lab.pg.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM users');
-      usersRows = Number(rows[0]?.n ?? 0);
-      // Every 97th row by (created_at, id): cursors anywhere in the table, as a walk would reach.
-      const found = await client.query<{ created_at: Date; id: string }>(
-        `SELECT created_at, id FROM (
-           SELECT created_at, id, row_number() OVER (ORDER BY created_at, id) AS n FROM users
-         ) ranked WHERE n % 97 = 0 ORDER BY n LIMIT $1`,
-        [CURSOR_ROWS],
-      );
-      cursors = found.rows.map((row) => encodeCursor(row.created_at.toISOString(), Number(row.id)));
+      if (lab.fixtures.includes('blog')) authorsRows = await count(client, 'authors');
+      if (lab.fixtures.includes('users')) {
+        usersRows = await count(client, 'users');
+        // Every 97th row by (created_at, id): cursors anywhere in the table, as a walk would reach.
+        const found = await client.query<{ created_at: Date; id: string }>(
+          `SELECT created_at, id FROM (
+             SELECT created_at, id, row_number() OVER (ORDER BY created_at, id) AS n FROM users
+           ) ranked WHERE n % 97 = 0 ORDER BY n LIMIT $1`,
+          [CURSOR_ROWS],
+        );
+        cursors = found.rows.map((row) =>
+          encodeCursor(row.created_at.toISOString(), Number(row.id)),
+        );
+      }
     } finally {
       await client.end();
     }
   }
-  return { token: await issueToken('bench-user', AUTH_SECRET, 24 * 3600), usersRows, cursors };
+  return {
+    token: await issueToken('bench-user', AUTH_SECRET, 24 * 3600),
+    usersRows,
+    cursors,
+    ...(authorsRows > 0 ? { authorsRows } : {}),
+  };
 }
 
 /**

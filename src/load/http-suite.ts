@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { ConformanceError, type ScenarioGroup, verifyTarget } from '../conformance/index.ts';
+import { explainPlan } from '../data/explain.ts';
+import { SEARCH_SQL } from '../data/pg/search.ts';
+import type { SearchStrategy } from '../data/types.ts';
+import type { Lab } from '../infra/lab.ts';
 import { startUpstream, type Upstream } from '../infra/upstream.ts';
 import { useLab } from '../infra/vitest.ts';
 import { externalTargetFromEnv } from '../launcher/external.ts';
+import type { ContractGroup } from '../launcher/manifest.ts';
 import {
   dbTargetNames,
   defaultTargetNames,
@@ -13,9 +19,11 @@ import type { OpenTargetSession } from '../launcher/runner.ts';
 import { noteInfra, recordRanking, recordResult } from '../report/collector.ts';
 import { formatRanking } from '../report/ranking-text.ts';
 import { HTTP_VARIANTS } from '../scenarios/db-http.ts';
+import { GROUP_VARIANTS, VARIANT_LAYERS } from '../scenarios/groups.ts';
 import { getScenario, isQuick } from '../scenarios/index.ts';
 import { CLOSED_10_VUS_DB } from '../scenarios/load-profiles.ts';
 import {
+  AUTH_SECRET,
   closeTargets,
   type HttpEngine,
   openTargets,
@@ -24,6 +32,7 @@ import {
 } from './http-scenario.ts';
 import { k6SkipReason } from './k6/binary.ts';
 import { budgetSeconds, runRanking } from './ranking-run.ts';
+import type { Result } from './result.ts';
 import { testAlpha } from './test-alpha.ts';
 
 /**
@@ -272,3 +281,146 @@ const QUICK_DB_TARGETS = ['fastify', 'fastify+typeorm', 'fastify+mikroorm'];
 
 /** Seconds of blocks per db variant (LAB_BUDGET overrides): 21 variants share a run. */
 const DB_VARIANT_BUDGET = { quick: 6, full: 45 };
+/** Group suites (14–19) rank through k6 scripts with several requests per iteration. */
+const GROUP_VARIANT_BUDGET = { quick: 15, full: 60 };
+/**
+ * The body of an HTTP bench file of scenarios 14–19 (bench/caching/http-14…, bench/auth/http-16…,
+ * bench/db-advanced/http-17…, http-18…, bench/real-world/http-19…): one scenario, one test per
+ * variant (src/scenarios/groups.ts), each a ranking by throughput with verdicts through the
+ * scenario's k6 script, across the targets that declare the scenario's contract group (default:
+ * every data-layer variant of the default frameworks; `LAB_TARGETS=all` adds the other languages
+ * that declare it). Targets start once per file and are verified on the group (answers, statements,
+ * Redis commands, keys and TTLs) before anything is measured; every result records the target's
+ * Redis client settings (`GET /cache/info`) or, for search, the plan of the variant's SQL.
+ */
+export async function defineGroupHttpSuite(scenarioId: string): Promise<void> {
+  const scenario = getScenario(scenarioId);
+  const group = scenario.group;
+  if (!group) throw new Error(`${scenario.id} has no contract group`);
+  const variants = GROUP_VARIANTS[scenario.id] ?? [];
+  const all = (process.env.LAB_TARGETS ? targetsFromEnv() : dbTargetNames()).filter((name) =>
+    getTarget(name).supports.includes(group),
+  );
+  const lab = useLab({
+    fixtures: [...new Set(['users', ...scenario.fixtures])],
+    ...(scenario.setScales ? { setScales: scenario.setScales } : {}),
+  });
+  const suite = `bench/${scenario.category}/http-${scenario.id}`;
+  const skip = await k6SkipReason();
+  const budget = budgetSeconds(process.env, GROUP_VARIANT_BUDGET);
+  const settings = scenarioSettings(scenario);
+  let started: { sessions: OpenTargetSession[]; upstream: Upstream } | undefined;
+  const targetMeta = new Map<string, Result['meta']>();
+  if (!skip) {
+    beforeAll(
+      async () => {
+        noteInfra(lab, { suite });
+        const upstream = await startUpstream();
+        try {
+          started = {
+            upstream,
+            sessions: await openTargets(all, targetEnv(lab, upstream), 'external'),
+          };
+          for (const session of started.sessions) {
+            targetMeta.set(session.target.definition.name, await verifyGroup(session, lab, group));
+          }
+        } catch (error) {
+          if (started) await closeTargets(started.sessions).catch(() => {});
+          await upstream.stop();
+          started = undefined;
+          throw error;
+        }
+      },
+      all.length * 60_000 + 60_000,
+    );
+    afterAll(async () => {
+      if (!started) return;
+      try {
+        await closeTargets(started.sessions);
+      } finally {
+        await started.upstream.stop();
+      }
+    }, 120_000);
+  }
+  for (const variant of variants) {
+    const layers = VARIANT_LAYERS[variant.name];
+    const targets = all.filter((name) => !layers || layers.includes(getTarget(name).dataLayer));
+    const title = `${scenario.id} ${variant.name}: ranking ${targets.join(', ')} (k6)`;
+    if (skip || targets.length < 2) {
+      test.skip(`${title} — skipped: ${skip ?? 'fewer than two targets'}`, () => {});
+      continue;
+    }
+    test(
+      title,
+      async () => {
+        const variantMeta = await describeVariant(scenario.id, lab, variant);
+        const run = await runRanking({
+          scenario,
+          targets,
+          lab,
+          engine: 'k6',
+          alpha: testAlpha(),
+          budgetSeconds: budget,
+          phases: ['throughput'],
+          settings,
+          variant,
+          started: started as NonNullable<typeof started>,
+          onResult: (result) =>
+            recordResult(
+              {
+                ...result,
+                meta: { ...result.meta, ...targetMeta.get(result.target), ...variantMeta },
+              },
+              { suite },
+            ),
+        });
+        recordRanking(run, { suite });
+        console.log(formatRanking(run));
+        expect(run.problems, run.problems.join('\n')).toEqual([]);
+      },
+      (budget * 1.5 + targets.length * 30 + 60) * 1000,
+    );
+  }
+}
+
+/**
+ * Verifies a started target on the scenario's group (and `auth` for the flow), alone on the
+ * servers, then restores them; answers what its results record about it.
+ */
+async function verifyGroup(
+  session: OpenTargetSession,
+  lab: Lab,
+  group: ContractGroup,
+): Promise<Result['meta']> {
+  const names = (group === 'flow' ? ['auth', 'flow'] : [group]) as ScenarioGroup[];
+  const report = await verifyTarget(session.url, {
+    authSecret: AUTH_SECRET,
+    groups: { names, databaseUrl: lab.pg.url, redisUrl: lab.redis.url, only: true },
+  });
+  await lab.reset();
+  if (!report.ok) throw new ConformanceError(report);
+  if (group !== 'cache') return {};
+  const info = (await (await fetch(`${session.url}/cache/info`)).json()) as {
+    client: string;
+    connections: number;
+    ttlSeconds: number;
+  };
+  return {
+    'redis.client': info.client,
+    'redis.connections': info.connections,
+    'cache.ttlSeconds': info.ttlSeconds,
+  };
+}
+
+/** What a variant's results record: for search, the plan of its reference SQL. */
+async function describeVariant(
+  scenarioId: string,
+  lab: Lab,
+  variant: { name: string; env: Record<string, string> },
+): Promise<Result['meta']> {
+  if (scenarioId !== '18-search') return {};
+  const strategy = variant.env.STRATEGY as SearchStrategy;
+  return {
+    plan: await explainPlan(lab.pg.url, SEARCH_SQL[strategy], [variant.env.TERM, 20]),
+  };
+}

@@ -70,53 +70,72 @@ export interface LoopSide {
 
 /**
  * Several operations timed in one loop, taking turns operation by operation (the order rotated
- * and reversed from one operation to the next), one Result each. The core this runs on changes
+ * and reversed from one turn to the next), one Result each. The core this runs on changes
  * speed by 2–3× over seconds here (docs/measurement.md): taking turns every operation puts every
  * side through the same states, so the ratios of their medians over one loop are far steadier
- * than those of loops run one after the other.
+ * than those of loops run one after the other. With `concurrency` c > 1 a turn is a batch of c
+ * operations of one side in flight at once (each timed on its own), so each side is measured
+ * under load and the sides still take turns batch by batch.
  */
 export async function runInterleavedLoops(options: {
   scenario: string;
   sides: readonly LoopSide[];
   operations: number;
   warmupOperations?: number;
+  concurrency?: number;
   meta?: Result['meta'];
 }): Promise<Result[]> {
   const { sides } = options;
   const n = sides.length;
+  const c = Math.max(1, Math.floor(options.concurrency ?? 1));
   const warmup = options.warmupOperations ?? 0;
   const startedAt = new Date().toISOString();
-  const turn = (i: number): number[] => {
-    const order = sides.map((_, k) => (k + i) % n);
-    return i % 2 === 1 ? order.reverse() : order;
+  const turn = (t: number): number[] => {
+    const order = sides.map((_, k) => (k + t) % n);
+    return t % 2 === 1 ? order.reverse() : order;
   };
-  for (let i = 1; i <= warmup; i++) {
-    for (const k of turn(i)) {
+  /** Operation numbers of batch t: c of them from t·c (warm-up: negative, from -1). */
+  const batch = (t: number, total: number, sign: 1 | -1): number[] =>
+    Array.from({ length: Math.min(c, total - t * c) }, (_, j) =>
+      sign === 1 ? t * c + j : -(t * c + j + 1),
+    );
+  for (let t = 0; t * c < warmup; t++) {
+    for (const k of turn(t + 1)) {
       const side = sides[k] as LoopSide;
-      await side.prepare?.(-i);
-      await side.operation(-i);
+      const ids = batch(t, warmup, -1);
+      for (const i of ids) await side.prepare?.(i);
+      await Promise.all(ids.map((i) => side.operation(i)));
     }
   }
   const histograms = sides.map(() => newLatencyHistogram());
   const busy = sides.map(() => 0);
   let failure: [number, string] | undefined;
-  for (let i = 0; i < options.operations && !failure; i++) {
-    for (const k of turn(i)) {
+  for (let t = 0; t * c < options.operations && !failure; t++) {
+    for (const k of turn(t)) {
       const side = sides[k] as LoopSide;
-      await side.prepare?.(i);
+      const ids = batch(t, options.operations, 1);
+      for (const i of ids) await side.prepare?.(i);
       const began = performance.now();
-      try {
-        await side.operation(i);
-      } catch (error) {
+      const outcomes = await Promise.allSettled(
+        ids.map(async (i) => {
+          const start = performance.now();
+          await side.operation(i);
+          return performance.now() - start;
+        }),
+      );
+      busy[k] = (busy[k] ?? 0) + (performance.now() - began);
+      const failed = outcomes.findIndex((o) => o.status === 'rejected');
+      if (failed >= 0) {
+        const reason = (outcomes[failed] as PromiseRejectedResult).reason;
         failure = [
           k,
-          `operation ${i} failed: ${error instanceof Error ? error.message : String(error)}`,
+          `operation ${ids[failed]} failed: ${reason instanceof Error ? reason.message : String(reason)}`,
         ];
         break;
       }
-      const ms = performance.now() - began;
-      busy[k] = (busy[k] ?? 0) + ms;
-      (histograms[k] as LatencyHistogram).recordValue(Math.max(1, Math.round(ms * 1000)));
+      for (const o of outcomes as PromiseFulfilledResult<number>[]) {
+        (histograms[k] as LatencyHistogram).recordValue(Math.max(1, Math.round(o.value * 1000)));
+      }
     }
   }
   const results = sides.map(
@@ -125,7 +144,7 @@ export async function runInterleavedLoops(options: {
         scenario: options.scenario,
         target: side.target,
         variant: side.variant,
-        concurrency: 1,
+        concurrency: c,
         operations: options.operations,
         histogram: histograms[k] as LatencyHistogram,
         seconds: (busy[k] ?? 0) / 1000,
@@ -134,7 +153,7 @@ export async function runInterleavedLoops(options: {
         meta: {
           operations: options.operations,
           warmupOperations: warmup,
-          interleaved: `operation by operation with ${n - 1} other variant${n > 2 ? 's' : ''}`,
+          interleaved: `${c === 1 ? 'operation by operation' : `in batches of ${c} in flight`} with ${n - 1} other variant${n > 2 ? 's' : ''}`,
           ...options.meta,
         },
       }),
@@ -150,6 +169,7 @@ export async function runPairedLoop(options: {
   b: LoopSide;
   operations: number;
   warmupOperations?: number;
+  concurrency?: number;
   meta?: Result['meta'];
 }): Promise<{ a: Result; b: Result }> {
   const [a, b] = await runInterleavedLoops({ ...options, sides: [options.a, options.b] });

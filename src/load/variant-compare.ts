@@ -37,6 +37,8 @@ export interface VariantComparisonOptions {
   claim: string;
   operations?: { quick: number; full: number };
   warmup?: { quick: number; full: number };
+  /** Operations in flight at once (default 1): > 1 measures each side under load. */
+  concurrency?: number;
   meta?: Record<string, string | number | boolean | null>;
 }
 
@@ -85,6 +87,7 @@ export async function compareVariants(options: VariantComparisonOptions): Promis
         b: side(options.b, round),
         operations,
         warmupOperations,
+        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
         ...(options.meta ? { meta: options.meta } : {}),
       }),
     runA: noSeparateRuns,

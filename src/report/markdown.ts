@@ -377,6 +377,7 @@ function groupTable(group: ResultGroup): string[] {
   const lines = [table([header, ...body], align)];
   if (repeated)
     lines.push('', 'Rows with several runs show medians; errors and checks are totals.');
+  lines.push(...stepTable(results));
 
   const notes: string[] = [];
   for (const r of results) {
@@ -394,6 +395,44 @@ function groupTable(group: ResultGroup): string[] {
   }
   if (notes.length > 0) lines.push('', ...notes.map((n) => `- ${inline(n)}`));
   return lines;
+}
+
+/**
+ * Latency per step of multi-request iterations (the `step.<name>.p50` metadata of k6 results,
+ * e.g. scenario 19's login → … → logout): p50 / p95 per target, medians over its runs.
+ */
+function stepTable(results: Result[]): string[] {
+  const steps: string[] = [];
+  for (const r of results) {
+    for (const key of Object.keys(r.meta)) {
+      const step = /^step\.(.+)\.p50$/.exec(key)?.[1];
+      if (step && !steps.includes(step)) steps.push(step);
+    }
+  }
+  if (steps.length === 0) return [];
+  // Numbered steps (`1-login`, `2-list`…) in the order they run.
+  steps.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const byTarget = new Map<string, Result[]>();
+  for (const r of results) {
+    if (r.failure) continue;
+    byTarget.set(resultLabel(r), [...(byTarget.get(resultLabel(r)) ?? []), r]);
+  }
+  const value = (list: Result[], key: string): string => {
+    const values = list.map((r) => r.meta[key]).filter((x): x is number => typeof x === 'number');
+    return values.length > 0 ? ms(median(values)) : '—';
+  };
+  const body = [...byTarget].map(([label, list]) => [
+    label,
+    ...steps.map(
+      (step) => `${value(list, `step.${step}.p50`)} / ${value(list, `step.${step}.p95`)}`,
+    ),
+  ]);
+  return [
+    '',
+    'Latency per step, p50 / p95 (ms):',
+    '',
+    table([['Target', ...steps], ...body], ['l', ...steps.map(() => 'r')]),
+  ];
 }
 
 /** Numbers read back from JSON may be null (NaN and ±Infinity serialize as null). */

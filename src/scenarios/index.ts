@@ -1,6 +1,7 @@
 import { BASIC_SCENARIOS } from './basic.ts';
 import { DB_HTTP_SCENARIOS } from './db-http.ts';
 import { DB_PAGINATION } from './db-pagination.ts';
+import { GROUP_SCENARIOS } from './groups.ts';
 import type { ScenarioDefinition } from './types.ts';
 
 export type { ScenarioContext, ScenarioDefinition, ScenarioLoad } from './types.ts';
@@ -10,6 +11,7 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   ...BASIC_SCENARIOS,
   DB_PAGINATION,
   ...DB_HTTP_SCENARIOS,
+  ...GROUP_SCENARIOS,
 ];
 
 export function scenarioIds(): string[] {

@@ -1,4 +1,5 @@
 import type { FixtureName } from '../fixtures/index.ts';
+import type { ContractGroup } from '../launcher/manifest.ts';
 import type { RequestSpec } from '../load/inprocess/engine.ts';
 import type { LoadSettings } from '../load/result.ts';
 
@@ -13,9 +14,11 @@ export interface ScenarioContext {
    * can ask for cursor pages without walking to them (empty unless the `users` set is seeded).
    */
   cursors: string[];
+  /** Rows seeded in `authors` (the accounts of 16 and 19), 0 without the blog fixture. */
+  authorsRows?: number;
 }
 
-export type ScenarioCategory = 'basic' | 'db-advanced';
+export type ScenarioCategory = 'basic' | 'db-advanced' | 'caching' | 'auth' | 'real-world';
 
 /** Durations and load for quick runs (`LAB_QUICK=1`, CI) and full runs. */
 export interface ScenarioLoad {
@@ -44,6 +47,13 @@ export interface ScenarioDefinition {
    * stock so that a run measures decrements rather than 409s once the fixture's stock is gone).
    */
   afterReset?: string;
+  /**
+   * The contract group a target must declare (`supports`) to be measured on it; scenarios
+   * 14–19 have one, 01–13 are `basic` or `db` by category.
+   */
+  group?: ContractGroup;
+  /** Per-set multipliers of the fixture scale for this scenario's suites (e.g. documents). */
+  setScales?: Partial<Record<FixtureName, number>>;
   /** HTTP scenarios: the k6 script (relative to the repository root) and its `-e` variables. */
   k6?: { script: string; env?: (context: ScenarioContext) => Record<string, string> };
   /** HTTP scenarios: request `i` for the in-process engine, the same mix as the k6 script. */

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { HttpMethod } from '../../contract/index.ts';
 import type { HttpResponse, TargetClient } from '../http.ts';
 import type { ContractValidators } from '../schemas.ts';
@@ -26,6 +27,24 @@ export interface DbCheckState {
   dataLayer?: string;
 }
 
+/** Contract groups of scenarios 14–19 (src/launcher/manifest.ts). */
+export type ScenarioGroup = 'cache' | 'auth' | 'aggregate' | 'search' | 'flow';
+
+/** What the checks of scenarios 14–19 share (verifyTarget's `groups` option). */
+export interface GroupCheckState {
+  databaseUrl: string;
+  /** The verifier's own connection to the target's Redis. */
+  redis: Redis;
+  cacheTtlSeconds: number;
+  authTtlSeconds: number;
+  /** Unique per verifier run: part of the titles and names the checks write. */
+  runId: string;
+  /** `GET /meta`'s `dataLayer`, read by the first check that needs it. */
+  dataLayer?: string;
+  /** The flow checks' session (author 3), from flow.login. */
+  flowToken?: string;
+}
+
 /** What checks share: the client, the contract, and facts earlier checks learnt. */
 export interface CheckContext {
   client: TargetClient;
@@ -38,6 +57,8 @@ export interface CheckContext {
   createdUser?: User;
   /** Present when the db group (scenarios 09–13) runs. */
   db?: DbCheckState;
+  /** Present when groups of scenarios 14–19 run. */
+  groups?: GroupCheckState;
 }
 
 export interface Check {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { HttpMethod } from '../../contract/index.ts';
 import { encodeCursor } from '../../data/errors.ts';
-import { countStatements, type StatementCount } from '../../data/query-count.ts';
+import type { StatementCount } from '../../data/query-count.ts';
 import { CheckFailed, type ErrorCode, expectEqual, expectJson, expectThat } from '../expect.ts';
 import type { HttpResponse } from '../http.ts';
 import { preview } from '../schemas.ts';
 import { type Check, type CheckContext, type DbCheckState, JSON_HEADERS, send } from './context.ts';
+import { expectStatements, type RequestInit, sendCounted, sqlRows } from './oracle.ts';
 
 /**
  * Scenarios 09–13: the `/db/*` endpoints of targets with a scenario data layer. Enabled by
@@ -74,55 +74,21 @@ function state(ctx: CheckContext): DbCheckState {
   return ctx.db;
 }
 
-async function sql<T>(ctx: CheckContext, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: state(ctx).databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(text, values)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const sql = <T>(ctx: CheckContext, text: string, values: unknown[] = []): Promise<T[]> =>
+  sqlRows<T>(state(ctx).databaseUrl, text, values);
 
 const USER_SQL = `SELECT id::int AS id, name, email,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"
   FROM users`;
 
 /** Sends the request while counting the statements the target sends for it. */
-async function counted(
+const counted = (
   ctx: CheckContext,
   method: Uppercase<HttpMethod>,
   path: string,
-  init: { headers?: Record<string, string>; body?: string } = {},
-): Promise<{ res: HttpResponse; statements: StatementCount }> {
-  let res: HttpResponse | undefined;
-  const statements = await countStatements(state(ctx).databaseUrl, async () => {
-    res = await send(ctx, method, path, init);
-  });
-  return { res: res as HttpResponse, statements };
-}
-
-function expectStatements(
-  what: string,
-  statements: StatementCount,
-  expected: number | { min: number; max: number },
-): void {
-  const ok =
-    typeof expected === 'number'
-      ? statements.total === expected
-      : statements.total >= expected.min && statements.total <= expected.max;
-  if (ok) return;
-  const wanted =
-    typeof expected === 'number' ? String(expected) : `${expected.min}–${expected.max}`;
-  const top = statements.byQuery
-    .slice(0, 3)
-    .map((row) => `  ${row.calls}× ${preview(row.query.replace(/\s+/g, ' '), 100)}`);
-  throw new CheckFailed(
-    [`expected ${wanted} SQL statements for ${what}, received ${statements.total}`, ...top].join(
-      '\n',
-    ),
-  );
-}
+  init: RequestInit = {},
+): Promise<{ res: HttpResponse; statements: StatementCount }> =>
+  sendCounted(ctx, state(ctx).databaseUrl, method, path, init);
 
 async function getOk<T>(
   ctx: CheckContext,

@@ -118,7 +118,7 @@ const invalid = (message: string) => new HttpError('validation_failed', message)
 /** Strict decimal integer from a query/path string (the shared rule of every target). */
 export const intParam = parseIntegerParam;
 
-function oneOf<T extends string>(name: string, raw: unknown, valid: readonly T[]): T {
+export function oneOf<T extends string>(name: string, raw: unknown, valid: readonly T[]): T {
   if (typeof raw !== 'string' || !valid.includes(raw as T)) {
     throw invalid(`${name} must be one of ${valid.join(', ')}`);
   }
@@ -202,7 +202,11 @@ export const parseBulkUpdateStrategy = (raw: unknown): BulkUpdateStrategy =>
 export const parseLockStrategy = (raw: unknown): LockStrategy =>
   oneOf('strategy', raw, LOCK_STRATEGIES);
 
-function object(value: unknown, what: string, keys: readonly string[]): Record<string, unknown> {
+export function object(
+  value: unknown,
+  what: string,
+  keys: readonly string[],
+): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid(`${what} must be a JSON object`);
   }
@@ -301,13 +305,7 @@ export interface ItemsBody<T> {
  * rethrown as HttpErrors (a 409 is thrown too, so each framework's error path answers it).
  */
 export function dbOperations(layer: DataLayer) {
-  const call = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      throw dataHttpError(error) ?? error;
-    }
-  };
+  const call = withDataErrors;
   return {
     layer,
     offset: ({ skip, size }: OffsetArgs): Promise<ItemsBody<PageUser>> =>
@@ -361,6 +359,15 @@ export function dbOperations(layer: DataLayer) {
 export type DbOperations = ReturnType<typeof dbOperations>;
 
 // ---- errors --------------------------------------------------------------------------------
+
+/** Runs a data-layer call, rethrowing its input errors in contract terms (see dataHttpError). */
+export async function withDataErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw dataHttpError(error) ?? error;
+  }
+}
 
 const UNIQUE_VIOLATION = '23505';
 

@@ -1,4 +1,5 @@
 import { defineEntity, type EntitySchema, p } from '@mikro-orm/core';
+import { FullTextType } from '@mikro-orm/postgresql';
 
 /**
  * MikroORM entities for the tables of scenarios 09–13, defined with `defineEntity` (no
@@ -148,6 +149,8 @@ export const Author = defineEntity({
     email: p.string(),
     bio: p.text(),
     createdAt: p.datetime(),
+    // Scenario 16: the account's scrypt hash; lazy, so only login (asking by name) reads it.
+    passwordHash: p.text().lazy(),
     posts: () => p.oneToMany(Post).mappedBy('author'),
   },
 });
@@ -208,6 +211,36 @@ export const VersionedProduct = defineEntity({
   properties: { ...productProperties, version: p.integer().version() },
 });
 
+// 17 aggregation: no foreign keys in the fixture; the relation only names the join.
+export const Order = defineEntity({
+  name: 'Order',
+  tableName: 'orders',
+  properties: {
+    id: p.bigint('number').primary(),
+    userId: p.bigint('number'),
+    author: () => p.manyToOne(Author),
+    country: p.text(),
+    status: p.text(),
+    quantity: p.integer(),
+    amount: p.decimal(), // string mode: "12.50"
+    createdAt: p.datetime(),
+  },
+});
+
+// 18 search: `search_vector` is the fixture's generated tsvector (title A, body B); its
+// FullTextType makes `$fulltext` a `search_vector @@ plainto_tsquery('english', ?)`.
+export const Document = defineEntity({
+  name: 'Document',
+  tableName: 'documents',
+  properties: {
+    id: p.bigint('number').primary(),
+    title: p.string(),
+    body: p.text(),
+    createdAt: p.datetime(),
+    searchVector: p.type(new FullTextType('english')).columnType('tsvector').lazy().persist(false),
+  },
+});
+
 export const ENTITIES = [
   User,
   UsersNarrow,
@@ -219,4 +252,6 @@ export const ENTITIES = [
   BulkItem,
   Product,
   VersionedProduct,
+  Order,
+  Document,
 ];

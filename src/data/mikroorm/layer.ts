@@ -26,6 +26,8 @@ import type {
   LockStrategy,
   PageUser,
 } from '../types.ts';
+import { mikroormAccounts } from './accounts.ts';
+import { mikroormAggregates } from './aggregate.ts';
 import {
   Author,
   BulkItem,
@@ -40,9 +42,11 @@ import {
   UsersWide,
   VersionedProduct,
 } from './entities.ts';
+import { mikroormSearch } from './search.ts';
+import { mikroormUserReads } from './user-reads.ts';
 
 /**
- * The MikroORM 7 data layer of scenarios 09–13 (see ../types.ts). Idiomatic use: entities from
+ * The MikroORM 7 data layer of scenarios 09–19 (see ../types.ts; 14–19 in their own modules). Idiomatic use: entities from
  * `defineEntity`, one `MikroORM.init` per layer, an EntityManager forked per operation (its own
  * identity map and unit of work), `em.create` + `flush` for writes. Raw SQL only where the ORM
  * has no equivalent (the `UPDATE … FROM unnest` of bulk updates).
@@ -441,6 +445,13 @@ export async function createMikroormLayer({
           throw new DataInputError('not_found', `unknown lock strategy ${strategy}`);
       }
     },
+
+    // 14–19 ---------------------------------------------------------------------------------
+    // One module per scenario (user-reads, accounts, aggregate, search), on the same ORM.
+    ...mikroormUserReads(orm),
+    ...mikroormAccounts(orm),
+    ...mikroormAggregates(orm),
+    ...mikroormSearch(orm),
 
     async close() {
       await orm.close(true);

@@ -24,9 +24,13 @@ import type {
   NewBulkItem,
   PageUser,
 } from '../types.ts';
+import { pgAccounts } from './accounts.ts';
+import { pgAggregates } from './aggregate.ts';
+import { pgSearch } from './search.ts';
+import { pgUserReads } from './user-reads.ts';
 
 /**
- * The raw node-postgres data layer of scenarios 09–13: one `pg.Pool`, hand-written SQL, named
+ * The raw node-postgres data layer of scenarios 09–19: one `pg.Pool`, hand-written SQL, named
  * prepared statements for every fixed SQL text (parsed and planned once per connection), no
  * logging. It is the baseline the ORM layers are compared with, so each operation does exactly
  * the work its strategy names and nothing more.
@@ -597,6 +601,12 @@ export function createPgLayer({ databaseUrl, poolSize = 10 }: DataLayerOptions):
           throw new DataInputError('not_found', `unknown lock strategy ${String(strategy)}`);
       }
     },
+
+    // ---- 14–19: one module per scenario, on the same pool ----
+    ...pgUserReads(pool),
+    ...pgAccounts(pool),
+    ...pgAggregates(pool),
+    ...pgSearch(pool),
 
     close: () => pool.end(),
   };

@@ -149,6 +149,8 @@ export interface AuthorEntity {
   email: string;
   bio: string;
   createdAt: Date;
+  /** Scenario 16: authors are the accounts (scrypt hash, src/targets/shared/password.ts). */
+  passwordHash: string;
   posts?: PostEntity[];
 }
 
@@ -171,6 +173,8 @@ export const Author = new EntitySchema<AuthorEntity>({
     email: { type: 'varchar', length: 255 },
     bio: { type: 'text' },
     createdAt: { type: 'timestamptz', name: 'created_at' },
+    // Never read unless asked for: only login selects it.
+    passwordHash: { type: 'text', name: 'password_hash', select: false },
   },
   relations: {
     posts: { type: 'one-to-many', target: 'Post', inverseSide: 'author' },
@@ -249,6 +253,66 @@ export const Product = new EntitySchema<ProductEntity>({
   },
 });
 
+// 17 ------------------------------------------------------------------------------------------
+
+export interface OrderEntity {
+  id: number;
+  userId: number;
+  authorId: number;
+  country: string;
+  status: string;
+  quantity: number;
+  /** numeric(10,2): a decimal string, as node-postgres returns numeric. */
+  amount: string;
+  createdAt: Date;
+  author?: AuthorEntity;
+}
+
+export const Order = new EntitySchema<OrderEntity>({
+  name: 'Order',
+  tableName: 'orders',
+  columns: {
+    id: bigintId(),
+    userId: { type: 'bigint', name: 'user_id', transformer: bigintToNumber },
+    authorId: { type: 'bigint', name: 'author_id', transformer: bigintToNumber },
+    country: { type: 'text' },
+    status: { type: 'text' },
+    quantity: { type: 'int' },
+    amount: { type: 'numeric', precision: 10, scale: 2 },
+    createdAt: { type: 'timestamptz', name: 'created_at' },
+  },
+  relations: {
+    // No foreign key in the fixture (sets stand alone); the relation only names the join.
+    author: {
+      type: 'many-to-one',
+      target: 'Author',
+      joinColumn: { name: 'author_id' },
+      createForeignKeyConstraints: false,
+    },
+  },
+});
+
+// 18 ------------------------------------------------------------------------------------------
+
+export interface DocumentEntity {
+  id: number;
+  title: string;
+  body: string;
+  createdAt: Date;
+}
+
+/** `search_vector` (generated, tsvector) is not mapped: searches name it in their conditions. */
+export const Document = new EntitySchema<DocumentEntity>({
+  name: 'Document',
+  tableName: 'documents',
+  columns: {
+    id: bigintId(),
+    title: { type: 'varchar', length: 200 },
+    body: { type: 'text' },
+    createdAt: { type: 'timestamptz', name: 'created_at' },
+  },
+});
+
 export const ENTITIES = [
   User,
   UsersNarrow,
@@ -259,4 +323,6 @@ export const ENTITIES = [
   Post,
   BulkItem,
   Product,
+  Order,
+  Document,
 ];

@@ -24,6 +24,8 @@ import type {
   NewBulkItem,
   PageUser,
 } from '../types.ts';
+import { typeormAccounts } from './accounts.ts';
+import { typeormAggregates } from './aggregate.ts';
 import {
   Author,
   type AuthorEntity,
@@ -41,9 +43,12 @@ import {
   UsersNarrow,
   UsersWide,
 } from './entities.ts';
+import { typeormSearch } from './search.ts';
+import { typeormUserReads } from './user-reads.ts';
 
 /**
- * The scenario 09–13 operations through TypeORM 1.x: `EntitySchema` entities, repositories and
+ * The scenario 09–19 operations through TypeORM 1.x (14–19 in accounts.ts, aggregate.ts,
+ * search.ts and user-reads.ts): `EntitySchema` entities, repositories and
  * QueryBuilder, raw SQL only where TypeORM has no builder for the statement (UPDATE … FROM).
  *
  * Statements each operation sends (counted with pg_stat_statements in test/data-typeorm.test.ts):
@@ -469,6 +474,12 @@ export async function createTypeormLayer({
     bulkInsert,
     bulkUpdate,
     decrementStock,
+
+    // 14–19: one module per scenario, on the same DataSource
+    ...typeormUserReads(dataSource),
+    ...typeormAccounts(dataSource),
+    ...typeormAggregates(dataSource),
+    ...typeormSearch(dataSource),
 
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();

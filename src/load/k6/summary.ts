@@ -152,6 +152,7 @@ export function parseK6Summary(json: unknown, context: K6SummaryContext): Result
       'k6.iterations': values(`iterations{${MEASURE}}`)?.count ?? null,
       'k6.droppedIterations': dropped,
       ...scriptCounters(metrics),
+      ...stepLatencies(metrics),
     },
   };
 }
@@ -175,4 +176,24 @@ function scriptCounters(
     out[`k6.${base}`] = metric.values.count ?? 0;
   }
   return out;
+}
+
+/**
+ * Latency per step of a multi-request iteration (k6/real-world/19-flow.js tags its requests with
+ * `step` and declares `http_req_duration{phase:measure,step:<name>}` thresholds): `step.<name>.p50`,
+ * `.p95`, `.p99` in milliseconds, and `.count`.
+ */
+function stepLatencies(metrics: K6Summary['metrics']): Result['meta'] {
+  const meta: Result['meta'] = {};
+  const prefix = `http_req_duration{${MEASURE},step:`;
+  for (const [name, metric] of Object.entries(metrics)) {
+    if (!name.startsWith(prefix)) continue;
+    const step = name.slice(prefix.length, -1);
+    const values = metric.values;
+    meta[`step.${step}.p50`] = ms(values.med);
+    meta[`step.${step}.p95`] = ms(values['p(95)']);
+    meta[`step.${step}.p99`] = ms(values['p(99)']);
+    meta[`step.${step}.count`] = values.count ?? null;
+  }
+  return meta;
 }

@@ -1,8 +1,9 @@
 import express, { type RequestHandler } from 'express';
-import { verifyBearer } from '../shared/auth.ts';
+import { type Principal, verifyBearer } from '../shared/auth.ts';
 import { JSON_BODY_LIMIT_BYTES } from '../shared/config.ts';
 import { HttpError } from '../shared/errors.ts';
 import type { RequestLog } from '../shared/request-log.ts';
+import type { SessionStore } from '../shared/sessions.ts';
 
 const mediaType = (header: string | undefined): string =>
   header?.split(';', 1)[0]?.trim().toLowerCase() ?? '';
@@ -48,3 +49,19 @@ export function bearerAuth(secret: string): RequestHandler {
     next();
   };
 }
+
+/**
+ * Scenarios 16 and 19: a principal from the bearer token (a verified JWT, or the session it
+ * names in Redis) in res.locals.principal, or 401 before anything else of the route runs.
+ */
+export function principalFrom(
+  resolve: (authorization: string | undefined) => Promise<Principal>,
+): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.principal = await resolve(req.headers.authorization);
+    next();
+  };
+}
+
+export const sessionAuth = (sessions: SessionStore): RequestHandler =>
+  principalFrom((authorization) => sessions.principalOf(authorization));

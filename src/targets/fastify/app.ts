@@ -9,11 +9,16 @@ import { JSON_KEYS_AS_SENT } from '../shared/json-keys.ts';
 import { installedVersion, targetMeta, targetNameFor } from '../shared/meta.ts';
 import { mountFastifyMetrics, targetMetrics } from '../shared/metrics.ts';
 import { RequestLog } from '../shared/request-log.ts';
+import { openScenarioServices, type ScenarioServices } from '../shared/scenario-services.ts';
 import { upstreamClient } from '../shared/upstream-client.ts';
+import { authRoutes } from './auth.ts';
+import { cacheRoutes } from './cache.ts';
 import { dbRoutes } from './db.ts';
 import { installErrorHandlers } from './errors.ts';
+import { flowRoutes } from './flow.ts';
 import { requireBody } from './hooks.ts';
 import { protectedRoutes } from './protected.ts';
+import { reportRoutes } from './reports.ts';
 import { anyObjectSchema, errorResponses, healthSchema, metaSchema } from './schemas.ts';
 import { uploadRoutes } from './upload.ts';
 import { usersRoutes } from './users.ts';
@@ -27,11 +32,13 @@ export interface AppDeps {
   layer: DataLayer;
   upstream: ReturnType<typeof upstreamClient>;
   log: RequestLog;
+  /** Scenarios 14–19 (the Redis-backed groups only with REDIS_URL). */
+  scenarios: ScenarioServices;
 }
 
 /** The Fastify app of the contract; not listening, so it can be exercised with inject(). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, users, layer, upstream, log } = deps;
+  const { config, users, layer, upstream, log, scenarios } = deps;
   const app = Fastify({
     logger: false, // no per-request output: this is a benchmark target
     bodyLimit: JSON_BODY_LIMIT_BYTES,
@@ -75,20 +82,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(protectedRoutes, { log, secret: config.authSecret });
   await app.register(uploadRoutes, { limit: config.uploadLimitBytes });
   await app.register(dbRoutes, { layer });
+  // 14–19; without Redis no cache, sessions or flow (unknown routes, 404).
+  const { auth, aggregate, search, redis } = scenarios;
+  await app.register(authRoutes, { auth, ...(redis ? { sessions: redis.sessions } : {}) });
+  await app.register(reportRoutes, { layer, aggregate, search });
+  if (redis) {
+    await app.register(cacheRoutes, { cache: redis.cache });
+    await app.register(flowRoutes, { flow: redis.flow, sessions: redis.sessions });
+  }
   return app;
 }
 
 /**
  * The target as main.ts runs it: real pg pool, the LAB_DATA_LAYER data layer and the upstream
- * client (all sized by LAB_DB_POOL), closed by `app.close()` after in-flight requests. Not
+ * client (all sized by LAB_DB_POOL), the Redis client of 14–19 when REDIS_URL is set, closed by `app.close()` after in-flight requests. Not
  * listening: main.ts listens, the micro-benchmarks call inject().
  */
 export async function buildTarget(config: TargetConfig): Promise<FastifyInstance> {
   const users = pgUsers(config.databaseUrl, config.dbPool);
   const upstream = upstreamClient(config.upstreamUrl, config.dbPool);
   let layer: DataLayer | undefined;
+  let scenarios: ScenarioServices | undefined;
   const closeDeps = async () => {
-    await Promise.allSettled([users.close(), upstream.close(), layer?.close()]);
+    await Promise.allSettled([users.close(), upstream.close(), layer?.close(), scenarios?.close()]);
   };
   let app: FastifyInstance;
   try {
@@ -96,7 +112,8 @@ export async function buildTarget(config: TargetConfig): Promise<FastifyInstance
       databaseUrl: config.databaseUrl,
       poolSize: config.dbPool,
     });
-    app = await buildApp({ config, users, layer, upstream, log: new RequestLog() });
+    scenarios = await openScenarioServices(config, layer);
+    app = await buildApp({ config, users, layer, upstream, log: new RequestLog(), scenarios });
   } catch (error) {
     await closeDeps();
     throw error;

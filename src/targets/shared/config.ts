@@ -16,6 +16,10 @@ export interface TargetConfig {
   /** `LAB_DATA_LAYER` (default `pg`): the data layer behind the `/db/…` routes (scenarios 09–13). */
   dataLayer: DataLayerName;
   authSecret: string;
+  /** `LAB_AUTH_TTL_SECONDS` (default 900): lifetime of login tokens and sessions (scenario 16). */
+  authTtlSeconds: number;
+  /** `LAB_CACHE_TTL_SECONDS` (default 300): TTL of the `user:{id}` entries (scenarios 14–15). */
+  cacheTtlSeconds: number;
   uploadLimitBytes: number;
   /**
    * `LAB_REQUEST_TIMEOUT_MS` (default 30 s): a request's head and body must have arrived within
@@ -77,6 +81,8 @@ export function readTargetConfig(env: NodeJS.ProcessEnv = process.env): TargetCo
     dbPool: integer(env, 'LAB_DB_POOL', 10, 1, 1000),
     dataLayer: dataLayer(env),
     authSecret: env.LAB_AUTH_SECRET || 'lab-secret',
+    authTtlSeconds: integer(env, 'LAB_AUTH_TTL_SECONDS', 900, 1, 86_400),
+    cacheTtlSeconds: integer(env, 'LAB_CACHE_TTL_SECONDS', 300, 1, 86_400),
     uploadLimitBytes: integer(env, 'LAB_UPLOAD_LIMIT_BYTES', 10 * 1024 * 1024, 1, 2 ** 31 - 1),
     requestTimeoutMs: integer(env, 'LAB_REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
     metrics: metricsEnabled(env),

@@ -35,7 +35,7 @@ import { DATA_LAYER } from '../tokens.ts';
  * (src/data/http/db-routes.ts), so the NestJS targets accept and refuse exactly what the
  * others do. They throw HttpError; the global LabExceptionFilter answers it.
  */
-class ParsePipe<T> implements PipeTransform<unknown, T> {
+export class ParsePipe<T> implements PipeTransform<unknown, T> {
   constructor(private readonly parse: (value: unknown) => T) {}
 
   transform(value: unknown): T {
