@@ -78,11 +78,18 @@ export async function fuzzCommand(options: FuzzCommandOptions, io: Io): Promise<
       await lab.reset();
       const target = await startTarget(
         definition,
-        { DATABASE_URL: lab.pg.url, UPSTREAM_URL: upstream.url, LAB_DB_POOL: '4' },
+        {
+          DATABASE_URL: lab.pg.url,
+          UPSTREAM_URL: upstream.url,
+          LAB_DB_POOL: '4',
+          REDIS_URL: lab.redis.url,
+        },
         { timeoutMs: 60_000 },
       );
       try {
         const report = await fuzzTarget(target.url, {
+          // Only the contract groups the target declares.
+          served: { groups: definition.supports, redis: true },
           seed,
           maxExamples,
           phases,

@@ -43,6 +43,10 @@ export interface OpenApiOperation {
   requestBody?: { required?: boolean; content?: Record<string, OpenApiMediaType> };
   responses: Record<string, OpenApiResponse>;
   security?: Record<string, string[]>[];
+  /** Scenarios 14–19: the contract group a target must declare to serve it. */
+  'x-contract-group'?: string;
+  /** Served only with a Redis (REDIS_URL); otherwise the path is not served (404). */
+  'x-needs-redis'?: boolean;
 }
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';

@@ -13,6 +13,18 @@ export interface ContractRoute {
   pattern: RegExp;
   /** What `Allow` lists, upper case, in ALLOW_ORDER. */
   allowed: string[];
+  /** Its operations' contract group (`basic`, `db` under /db/, else `x-contract-group`). */
+  group: string;
+  /** Served only with a Redis (`x-needs-redis`). */
+  needsRedis: boolean;
+  /** Template parameters: a literal path wins over a templated one (`/cache/users/warm`). */
+  parameters: number;
+}
+
+/** What a target serves of the contract: its groups, and whether it has a Redis. */
+export interface ServedContract {
+  groups: readonly string[];
+  redis: boolean;
 }
 
 /** The order of the methods in `Allow` (HEAD right after GET, which implies it). */
@@ -35,18 +47,40 @@ export function contractRoutes(doc: OpenApiDocument = loadContract()): ContractR
       DECLARABLE.filter((method) => item[method]).map((method) => method.toUpperCase()),
     );
     if (declared.has('GET')) declared.add('HEAD');
+    const operations = DECLARABLE.flatMap((method) => item[method] ?? []);
+    const group =
+      operations.find((op) => op['x-contract-group'])?.['x-contract-group'] ??
+      (template.startsWith('/db/') ? 'db' : 'basic');
     return {
       template,
       pattern: templatePattern(template),
       allowed: ALLOW_ORDER.filter((method) => declared.has(method)),
+      group,
+      needsRedis: operations.some((op) => op['x-needs-redis'] === true),
+      parameters: (template.match(/\{/g) ?? []).length,
     };
   });
 }
 
+/** Whether a target serving `served` has this path (undefined: every path of the contract). */
+export function isServed(route: ContractRoute, served?: ServedContract): boolean {
+  if (!served) return true;
+  return served.groups.includes(route.group) && (served.redis || !route.needsRedis);
+}
+
 let routes: ContractRoute[] | undefined;
 
-/** The methods allowed on `pathname` (no query string), or undefined for a path the contract lacks. */
-export function allowedMethods(pathname: string): string[] | undefined {
+/**
+ * The methods allowed on `pathname` (no query string), or undefined for a path the contract lacks
+ * or the target does not serve (`served`: its groups and Redis). A literal path wins over a
+ * templated one, as in OpenAPI (`/cache/users/warm` is not `/cache/users/{id}`).
+ */
+export function allowedMethods(pathname: string, served?: ServedContract): string[] | undefined {
   routes ??= contractRoutes();
-  return routes.find((route) => route.pattern.test(pathname))?.allowed;
+  let best: ContractRoute | undefined;
+  for (const route of routes) {
+    if (!isServed(route, served) || !route.pattern.test(pathname)) continue;
+    if (!best || route.parameters < best.parameters) best = route;
+  }
+  return best?.allowed;
 }

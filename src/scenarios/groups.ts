@@ -37,7 +37,13 @@ const accounts = (c: ScenarioContext) => ({ AUTHORS: String(c.authorsRows ?? 100
  * millisecond (src/fixtures/README.md).
  */
 export function searchDocumentsScale(env: NodeJS.ProcessEnv = process.env): number {
-  return fixtureOptionsFromEnv(env).setScales?.documents ?? SEARCH_DOCUMENTS_SCALE;
+  // Read when this module loads, before the settings are checked: a wrong LAB_SCALE* or LAB_SEED
+  // is reported by that check (one line, exit 2), not as a stack trace from here.
+  try {
+    return fixtureOptionsFromEnv(env).setScales?.documents ?? SEARCH_DOCUMENTS_SCALE;
+  } catch {
+    return SEARCH_DOCUMENTS_SCALE;
+  }
 }
 export const SEARCH_DOCUMENTS_SCALE = 3;
 

@@ -67,6 +67,7 @@ export function fuzzTargets(names: readonly string[]): void {
               DATABASE_URL: lab.pg.url,
               UPSTREAM_URL: (upstream as Upstream).url,
               LAB_DB_POOL: '4',
+              REDIS_URL: lab.redis.url,
             },
             { timeoutMs: 60_000, extraEnv: { LAB_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } },
           );
@@ -79,7 +80,9 @@ export function fuzzTargets(names: readonly string[]): void {
 
         it('Schemathesis finds nothing, and the target is still up afterwards', async () => {
           const running = target as RunningTarget;
-          const report = await fuzzTarget(running.url, { seed: 42, maxExamples: EXAMPLES });
+          // Only what the target declares (its manifest's groups; it has a Redis here).
+          const served = { groups: getTarget(name).supports, redis: true };
+          const report = await fuzzTarget(running.url, { seed: 42, maxExamples: EXAMPLES, served });
           expect(report.ok, formatFuzzReport(report, name)).toBe(true);
           expect(report.operations.tested).toBe(report.operations.total);
           expect(report.testCases).toBeGreaterThan(report.operations.total * EXAMPLES);

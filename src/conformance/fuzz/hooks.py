@@ -39,9 +39,7 @@ def cursor_refusal_is_invalid_cursor(ctx: CheckContext, response: Response, case
 
 
 @schemathesis.check
-def bulk_insert_refusal_is_missing_strategy(
-    ctx: CheckContext, response: Response, case: Case
-) -> None:
+def bulk_insert_refusal_is_missing_strategy(ctx: CheckContext, response: Response, case: Case) -> None:
     """POST /db/bulk/insert: a layer without unnest/copy refuses them with 400 validation_failed."""
     code = _positive_400(case, response, "POST /db/bulk/insert")
     if code is None:
@@ -53,6 +51,32 @@ def bulk_insert_refusal_is_missing_strategy(
             f"schema-valid input refused with 400 {code!r} (strategy {strategy!r}); only a raw-SQL "
             f"strategy ({', '.join(sorted(RAW_SQL_STRATEGIES))}) the layer lacks may be refused, "
             "with a message naming it"
+        )
+    return None
+
+
+AGGREGATE_OPERATIONS = {
+    "GET /db/aggregate/count",
+    "GET /db/aggregate/orders-by/{dimension}",
+    "GET /db/aggregate/top-authors",
+}
+
+
+@schemathesis.check
+def aggregate_refusal_is_missing_builder(ctx: CheckContext, response: Response, case: Case) -> None:
+    """GET /db/aggregate/*: a layer without a query builder refuses `builder` with 400."""
+    label = case.operation.label
+    if label not in AGGREGATE_OPERATIONS:
+        return None
+    code = _positive_400(case, response, label)
+    if code is None:
+        return None
+    strategy = (case.query or {}).get("strategy")
+    message = str((response.json() or {}).get("error", {}).get("message", ""))
+    if code != "validation_failed" or strategy != "builder" or "builder" not in message:
+        raise AssertionError(
+            f"schema-valid input refused with 400 {code!r} (strategy {strategy!r}); only the "
+            "builder strategy of a layer without a query builder may be refused, naming it"
         )
     return None
 

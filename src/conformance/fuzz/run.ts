@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { contractPath } from '../../contract/index.ts';
+import { stringify } from 'yaml';
+import { contractPath, loadContract } from '../../contract/index.ts';
+import { contractRoutes, isServed, type ServedContract } from '../../contract/routes.ts';
 import { issueToken } from '../../targets/shared/auth.ts';
 
 /**
@@ -17,8 +19,19 @@ import { issueToken } from '../../targets/shared/auth.ts';
 
 export const FUZZ_DIR = fileURLToPath(new URL('.', import.meta.url));
 
-/** The fixture sets a target's whole contract reads: `users`, and those of scenarios 09–13. */
-export const CONTRACT_FIXTURES = ['users', 'columns', 'blog', 'bulk', 'inventory'] as const;
+/**
+ * The fixture sets a target's whole contract reads: `users`, those of scenarios 09–13, and the
+ * aggregation and documents sets of 17–18.
+ */
+export const CONTRACT_FIXTURES = [
+  'users',
+  'columns',
+  'blog',
+  'bulk',
+  'inventory',
+  'aggregation',
+  'documents',
+] as const;
 const SCHEMATHESIS = join(FUZZ_DIR, '.venv', 'bin', 'st');
 
 export type FuzzPhase = 'examples' | 'coverage' | 'fuzzing' | 'stateful';
@@ -36,6 +49,11 @@ export interface FuzzOptions {
   authSecret?: string;
   /** The whole run is killed past this (default 10 minutes). */
   timeoutMs?: number;
+  /**
+   * What the target serves (its manifest's groups, whether it has a Redis): only those paths are
+   * fuzzed, the others are a target's 404 like any unknown path. Default: the whole contract.
+   */
+  served?: ServedContract;
 }
 
 export interface FuzzFinding {
@@ -78,9 +96,10 @@ export async function fuzzTarget(baseUrl: string, options: FuzzOptions = {}): Pr
   }
   const seed = options.seed ?? 42;
   const phases = options.phases ?? ['examples', 'coverage', 'fuzzing'];
+  const reports = mkdtempSync(join(tmpdir(), 'lab-fuzz-'));
   const args = [
     'run',
-    contractPath,
+    options.served ? servedContractFile(options.served, reports) : contractPath,
     `--url=${baseUrl}`,
     `--seed=${seed}`,
     `--max-examples=${options.maxExamples ?? 20}`,
@@ -89,17 +108,16 @@ export async function fuzzTarget(baseUrl: string, options: FuzzOptions = {}): Pr
     '--workers=1',
     '--no-color',
   ];
-  const reports = mkdtempSync(join(tmpdir(), 'lab-fuzz-'));
   const token = await issueToken('fuzz', options.authSecret ?? 'lab-secret', 24 * 3600);
   const started = performance.now();
   try {
     const run = await runSchemathesis(
-      [...args, '--report=json,junit', `--report-dir=${reports}`],
+      [...args, '--report=json,junit', `--report-dir=${join(reports, 'out')}`],
       { ...process.env, LAB_FUZZ_TOKEN: token },
       options.timeoutMs ?? 600_000,
     );
-    const summary = readReport(reports, '.json') as SchemathesisSummary | undefined;
-    const junit = readReport(reports, '.xml') as string | undefined;
+    const summary = readReport(join(reports, 'out'), '.json') as SchemathesisSummary | undefined;
+    const junit = readReport(join(reports, 'out'), '.xml') as string | undefined;
     const errors = [
       ...(run.failure ? [run.failure] : []),
       ...(summary?.errors ?? []).map((error) => JSON.stringify(error)),
@@ -122,6 +140,20 @@ export async function fuzzTarget(baseUrl: string, options: FuzzOptions = {}): Pr
   } finally {
     rmSync(reports, { recursive: true, force: true });
   }
+}
+
+/** The contract without the paths a target does not serve, written into `dir`. */
+function servedContractFile(served: ServedContract, dir: string): string {
+  const doc = loadContract();
+  const kept = new Set(
+    contractRoutes(doc)
+      .filter((route) => isServed(route, served))
+      .map((route) => route.template),
+  );
+  const paths = Object.fromEntries(Object.entries(doc.paths).filter(([path]) => kept.has(path)));
+  const file = join(dir, 'openapi.served.yaml');
+  writeFileSync(file, stringify({ ...doc, paths }));
+  return file;
 }
 
 interface SchemathesisSummary {
@@ -159,6 +191,7 @@ function runSchemathesis(
 }
 
 function readReport(dir: string, extension: '.json' | '.xml'): unknown {
+  if (!existsSync(dir)) return undefined;
   const file = readdirSync(dir).find((name) => name.endsWith(extension));
   if (!file) return undefined;
   const text = readFileSync(join(dir, file), 'utf8');

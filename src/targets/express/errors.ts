@@ -1,7 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { dataHttpError } from '../../data/http/db-routes.ts';
 import { WWW_AUTHENTICATE } from '../shared/auth.ts';
-import { HttpError, unmatchedRoute } from '../shared/errors.ts';
+import { contractHasRoute, HttpError, unmatchedRoute } from '../shared/errors.ts';
+import { METRICS_PATH } from '../shared/metrics.ts';
 
 /** body-parser tags its errors with `type`; map the ones a client can cause to the contract. */
 function fromBodyParser(type: unknown): HttpError | undefined {
@@ -37,8 +38,13 @@ export const notFound: RequestHandler = (req, _res, next) => {
   next(unmatchedRoute(req.method, req.path));
 };
 
-export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
-  const httpError = toHttpError(error);
+export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  // A templated route took a literal contract path of another method (PATCH /cache/users/warm
+  // as /cache/users/:id): the contract's literal path wins, so 405. Checked on errors only.
+  const httpError =
+    !req.path.startsWith(METRICS_PATH) && !contractHasRoute(req.method, req.path)
+      ? unmatchedRoute(req.method, req.path)
+      : toHttpError(error);
   // A failure after the head went out cannot be reported in-band; drop the connection instead.
   if (res.headersSent) {
     res.destroy();

@@ -2,7 +2,8 @@ import { finished } from 'node:stream/promises';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { dataHttpError } from '../../data/http/db-routes.ts';
 import { WWW_AUTHENTICATE } from '../shared/auth.ts';
-import { type ErrorCode, HttpError, unmatchedRoute } from '../shared/errors.ts';
+import { contractHasRoute, type ErrorCode, HttpError, unmatchedRoute } from '../shared/errors.ts';
+import { METRICS_PATH } from '../shared/metrics.ts';
 
 /** Fastify's and @fastify/multipart's error codes a client can cause, in contract terms. */
 const CODE_OF: Record<string, ErrorCode> = {
@@ -40,14 +41,22 @@ export function toHttpError(error: FastifyError): HttpError {
   return new HttpError('internal_error', 'internal error');
 }
 
+/** Not a contract route (the metrics endpoint aside). */
+function offContract(method: string, url: string): boolean {
+  return !url.startsWith(METRICS_PATH) && !contractHasRoute(method, url);
+}
+
 /** The contract's error shape for every error, unknown route and undeclared method. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     // Fastify checks a body (Content-Type, JSON) before it runs the not-found handler; a request
     // no route takes is answered 404/405 whatever its body, as on every target.
-    const httpError = request.is404
-      ? unmatchedRoute(request.method, request.url)
-      : toHttpError(error);
+    // A templated route took a literal contract path of another method (PATCH /cache/users/warm
+    // as /cache/users/:id): the contract's literal path wins, so 405. Checked on errors only.
+    const httpError =
+      request.is404 || offContract(request.method, request.url)
+        ? unmatchedRoute(request.method, request.url)
+        : toHttpError(error);
     // A body refused unread (JSON above bodyLimit, by Content-Length): Fastify answers with
     // `Connection: close`, and a client still sending gets EPIPE instead of the 413. Read it to
     // the end first, as Node does for Express.

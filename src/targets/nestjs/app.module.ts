@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { TargetConfig } from '../shared/config.ts';
+import { setServedContract } from '../shared/errors.ts';
 import type { TargetMeta } from '../shared/meta.ts';
 import { AuthModule } from './auth/auth.module.ts';
 import { LabExceptionFilter } from './core/lab-exception.filter.ts';
@@ -31,6 +32,7 @@ export class AppModule {
   static forRoot(options: AppOptions): DynamicModule {
     // Scenarios 14–19: the Redis-backed groups (cache, sessions, flow) only with REDIS_URL.
     const redis = Boolean(options.config.redisUrl);
+    setServedContract(redis);
     return {
       module: AppModule,
       imports: [

@@ -1,4 +1,4 @@
-import { allowedMethods } from '../../contract/routes.ts';
+import { allowedMethods, type ServedContract } from '../../contract/routes.ts';
 
 /** The one error shape of the contract: `{ error: { code, message } }`. */
 export type ErrorCode =
@@ -56,10 +56,23 @@ export const errorBody = (code: ErrorCode, message: string): ErrorBody => ({
   error: { code, message },
 });
 
+/**
+ * What this process serves of the contract, for 404 vs 405: the Node targets serve every group,
+ * the Redis-backed paths only with REDIS_URL (each app sets it from its config).
+ */
+let served: ServedContract = {
+  groups: ['basic', 'db', 'cache', 'auth', 'aggregate', 'search', 'flow'],
+  redis: Boolean(process.env.REDIS_URL),
+};
+
+export function setServedContract(redis: boolean): void {
+  served = { ...served, redis };
+}
+
 /** Whether the contract has this method on this path (HEAD wherever GET). */
 export function contractHasRoute(method: string, url: string): boolean {
   const pathname = url.split('?', 1)[0] ?? url;
-  return allowedMethods(pathname)?.includes(method.toUpperCase()) ?? false;
+  return allowedMethods(pathname, served)?.includes(method.toUpperCase()) ?? false;
 }
 
 /**
@@ -68,7 +81,7 @@ export function contractHasRoute(method: string, url: string): boolean {
  */
 export function unmatchedRoute(method: string, url: string): HttpError {
   const pathname = url.split('?', 1)[0] ?? url;
-  const allowed = allowedMethods(pathname);
+  const allowed = allowedMethods(pathname, served);
   if (!allowed) return new HttpError('not_found', `no route for ${method} ${pathname}`);
   const allow = allowed.join(', ');
   return new HttpError('method_not_allowed', `${method} is not allowed on ${pathname} (${allow})`, {

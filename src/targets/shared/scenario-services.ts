@@ -5,6 +5,7 @@ import { type FlowOperations, flowOperations } from '../../data/http/flow-routes
 import { searchOperations } from '../../data/http/search-routes.ts';
 import type { DataLayer } from '../../data/types.ts';
 import type { TargetConfig } from './config.ts';
+import { setServedContract } from './errors.ts';
 import { openRedis, type RedisClient } from './redis.ts';
 import { type SessionStore, sessionStore } from './sessions.ts';
 import { userCache } from './user-cache.ts';
@@ -31,6 +32,7 @@ export async function openScenarioServices(
   config: TargetConfig,
   layer: DataLayer,
 ): Promise<ScenarioServices> {
+  setServedContract(Boolean(config.redisUrl));
   const client: RedisClient | undefined = config.redisUrl
     ? await openRedis(config.redisUrl)
     : undefined;

@@ -57,8 +57,9 @@ interface RequestLine {
 export function toHttpError(exception: unknown, request: RequestLine = {}): HttpError {
   const { method = 'GET', url = '/' } = request;
   // Bodies are parsed before routing (Express: a global JSON parser; Fastify: before the
-  // not-found handler): a request no route takes is 404/405 whatever its body.
-  if (request.is404 ?? !contractHasRoute(method, url)) {
+  // not-found handler): a request no route takes is 404/405 whatever its body. A templated route
+  // that took a literal contract path of another method (PATCH /cache/users/warm) is 405 too.
+  if (request.is404 || !contractHasRoute(method, url)) {
     if (!url.startsWith(METRICS_PATH)) return unmatchedRoute(method, url);
   }
   if (exception instanceof HttpError) return exception;
