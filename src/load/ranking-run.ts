@@ -200,6 +200,13 @@ export function interleaveSettings(
   };
 }
 
+/**
+ * Request numbers of one interleaved call per target (far above the ~10^5 a block sends) and of
+ * one target in a ranking (room for 10^5 calls): all well inside exact integers.
+ */
+const REQUESTS_PER_CALL = 10_000_000;
+const REQUESTS_PER_TARGET = 1_000_000_000_000;
+
 /** Seconds a restart takes (stop, start, /health), for planning looks. */
 const restartCost = 0.8;
 
@@ -346,6 +353,7 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
       return out;
     };
 
+    let interleavedCalls = 0;
     /** Every target in 100-ms turns, on fresh processes every `restartEvery` blocks. */
     const interleavedBlock = async (
       block: number,
@@ -369,6 +377,9 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
     ): Promise<Result[]> => {
       const startedAt = new Date().toISOString();
       const build = requestBuilder(scenario, context, options.variant);
+      // A re-warm after a restart and the block it precedes share one restored database: each
+      // call numbers its requests anew, so what they write (emails, skus) never collides.
+      const first = interleavedCalls++ * REQUESTS_PER_CALL;
       const sides = sessions.map((session, index) => ({
         name: session.target.definition.name,
         pid: session.external ? undefined : session.target.pid,
@@ -377,7 +388,7 @@ export async function runRanking(options: RankingRunOptions): Promise<RankingRun
           settings,
           // Every target of a block writes into one database: its own range of request numbers
           // keeps what requests write (emails, skus) apart.
-          request: (i) => build(i + index * 1_000_000_000),
+          request: (i) => build(first + i + index * REQUESTS_PER_TARGET),
           ...expectedStatuses(scenario, options.variant),
         }),
       }));
