@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { FamilyRun } from '../src/load/ranking-run.ts';
 import { formatWithBiome } from '../src/report/docs-cli.ts';
 import { pairOf } from '../src/report/ranking-text.ts';
-import { ORIGINAL_SKEWS, renderSeedFindings } from '../src/report/seed-findings.ts';
+import { AS_ORIGINAL, ORIGINAL_SKEWS, renderSeedFindings } from '../src/report/seed-findings.ts';
 import type { RankingData, RunReport } from '../src/report/types.ts';
 import { fixtureReport, rankedFamilies } from './support/run-report-fixture.ts';
 
@@ -165,6 +165,46 @@ describe('seed findings', () => {
     );
     expect(page).toContain('AMD EPYC');
     for (const skew of ORIGINAL_SKEWS) expect(page).toContain(skew);
+  });
+
+  it('adds the original’s settings, measured, from a second run', () => {
+    const settingsRun = ranking(
+      '03-db-read',
+      { fastapi: 3_000, django: 1_500, [AS_ORIGINAL]: 1_000 },
+      7,
+    );
+    const settings: RunReport = {
+      ...crossLanguageReport(),
+      runId: 'settings-run-id',
+      rankings: [{ suite: 'lab run 03-db-read', recordedAt: '', pid: 8, ranking: settingsRun }],
+    };
+    const without = renderSeedFindings(crossLanguageReport());
+    expect(without).not.toContain('## The original’s FastAPI settings, measured');
+    const withSettings = renderSeedFindings(crossLanguageReport(), settings);
+    const section = withSettings.slice(
+      withSettings.indexOf('## The original’s FastAPI settings, measured'),
+      withSettings.indexOf('## Known skews'),
+    );
+    expect(section).toContain('settings-run-id');
+    const cost = pairOf(throughput(settingsRun), 'fastapi', AS_ORIGINAL);
+    expect(
+      rowOf(section, '03-db-read', `fastapi vs ${AS_ORIGINAL}`, undefined, 'throughput')[4],
+    ).toContain(`${cost?.ratio.toFixed(2)}×`);
+    // The original's 03 claim, re-tested against FastAPI with its settings.
+    const claim = pairOf(throughput(settingsRun), 'django', AS_ORIGINAL);
+    expect(
+      rowOf(
+        section,
+        '03-db-read',
+        `django vs ${AS_ORIGINAL}`,
+        'Django 1.6× faster',
+        'throughput',
+      )[4],
+    ).toContain(`${claim?.ratio.toFixed(2)}×`);
+    // 01 is not in the settings run.
+    expect(rowOf(section, '01-lightweight', `fastapi vs ${AS_ORIGINAL}`)[3]).toBe(
+      'not measured in this run',
+    );
   });
 
   it('writes the page with --out and refuses a file that is not a run report', () => {
