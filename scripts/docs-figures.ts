@@ -3,11 +3,12 @@
  * holds, the text between `<!-- figures:<scenario>:start -->` and `<!-- figures:<scenario>:end -->`
  * in docs/scenarios/*.md becomes the run (id, date, mode, the command that repeats it), the
  * machine, the rankings with their verdicts and the claims. `--readme` also fills README.md's
- * `figures:readme` section with one line per ranking. Text outside the markers is never touched,
+ * `figures:readme` section with one line per ranking (`--readme-section <name>`: the README's
+ * `figures:<name>` section instead, for a second run beside the first). Text outside the markers is never touched,
  * and the same run written twice changes nothing. Sections are written as Biome formats them, so
  * `pnpm check` stays clean.
  *
- *   node scripts/docs-figures.ts reports/latest.json [--readme] [--root <checkout>]
+ *   node scripts/docs-figures.ts reports/latest.json [--readme] [--readme-section <name>] [--root <checkout>]
  *
  * Exit codes: 0 done, 1 a page's markers are malformed, 2 a wrong argument or a file that is not
  * a run report.
@@ -19,13 +20,14 @@ import { writeFileAtomic } from '../src/report/atomic-file.ts';
 import { formatWithBiome, parseDocsArgs, runDocsCommand } from '../src/report/docs-cli.ts';
 import { type DocFile, fillPages, fillReadme } from '../src/report/docs-figures.ts';
 
-const USAGE = 'Usage: node scripts/docs-figures.ts <run.json> [--readme] [--root <checkout>]';
+const USAGE =
+  'Usage: node scripts/docs-figures.ts <run.json> [--readme] [--readme-section <name>] [--root <checkout>]';
 const PAGES = 'docs/scenarios';
 
 runDocsCommand('docs-figures', () => {
   const args = parseDocsArgs(
     process.argv.slice(2),
-    { flags: ['--readme'], values: ['--root'] },
+    { flags: ['--readme'], values: ['--root', '--readme-section'] },
     USAGE,
   );
   const root = resolve(args.values.get('--root') ?? REPO_ROOT);
@@ -36,9 +38,10 @@ runDocsCommand('docs-figures', () => {
     .map((name) => read(`${PAGES}/${name}`));
   const filled = fillPages(args.report, pages, formatWithBiome);
   const changed = [...filled.changed];
-  if (args.flags.has('--readme')) {
+  const section = args.values.get('--readme-section');
+  if (args.flags.has('--readme') || section !== undefined) {
     const readme = read('README.md');
-    const text = fillReadme(args.report, readme, filled.pages, formatWithBiome);
+    const text = fillReadme(args.report, readme, filled.pages, formatWithBiome, section);
     if (text !== readme.text) changed.push({ path: readme.path, text });
   }
   for (const file of changed) {

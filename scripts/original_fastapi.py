@@ -29,7 +29,7 @@ _production = pool.engine_options
 
 
 def _echoing(pool_size: int) -> dict[str, Any]:
-    return {**_production(pool_size), "echo": True}
+    return {**_production(pool_size), "echo": True, "hide_parameters": False}
 
 
 # Before app.main imports it: the patched options are the ones its engine is built with.

@@ -116,6 +116,24 @@ describe('docs-figures', () => {
     expect(files.map((f) => readFileSync(join(dir, f), 'utf8'))).toEqual(before);
   });
 
+  it('fills a second README section with --readme-section, leaving the first', () => {
+    const two = checkout('two-sections', {
+      'docs/scenarios/01-lightweight.md': `${BEFORE_01}${section('01-lightweight')}${AFTER_01}`,
+      'README.md': `# Lab\n\n${section('readme')}\n\n${section('readme-more')}\n`,
+    });
+    const run = generate(two, join(two, 'run.json'), '--readme-section', 'readme-more');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const readme = readFileSync(join(two, 'README.md'), 'utf8');
+    expect(between(readme, 'readme')).toBe(`\n${PLACEHOLDER}\n`);
+    expect(between(readme, 'readme-more')).toContain(fixtureReport().runId);
+    // A section the README does not mark: one line, exit code 1, nothing written.
+    const missing = generate(two, join(two, 'run.json'), '--readme-section', 'nowhere');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no <!-- figures:nowhere:start --> marker');
+    expect(readFileSync(join(two, 'README.md'), 'utf8')).toBe(readme);
+  });
+
   it('refuses a file that is not a run report with one line and exit code 2', () => {
     const bogus = join(dir, 'package.json');
     writeFileSync(bogus, JSON.stringify({ name: 'not a report' }));

@@ -201,6 +201,10 @@ describe('seed findings', () => {
         'throughput',
       )[4],
     ).toContain(`${claim?.ratio.toFixed(2)}×`);
+    // A generated conclusion per re-tested claim, from the same verdict.
+    expect(section).toMatch(
+      /- 03-db-read, “Django 1\.6× faster”: with the original’s FastAPI settings the throughput ratio is [0-9.]+× \[[0-9.]+, [0-9.]+\] \((faster|slower|no-difference|inconclusive)\); its 1\.6× lies (inside|outside) that interval/,
+    );
     // 01 is not in the settings run.
     expect(rowOf(section, '01-lightweight', `fastapi vs ${AS_ORIGINAL}`)[3]).toBe(
       'not measured in this run',

@@ -248,13 +248,17 @@ export function fillPages(
   return { changed, pages, withoutPage: [...inRun].filter((s) => !pages.has(s)) };
 }
 
-/** The README with its `figures:readme` section filled; links are relative to the README. */
+/**
+ * The README with its `figures:readme` section (or `figures:<section>`, for a second run shown
+ * beside the first) filled; links are relative to the README.
+ */
 export function fillReadme(
   report: RunReport,
   readme: DocFile,
   pages: Map<string, string>,
   format: FormatSection = (markdown) => markdown,
+  section = 'readme',
 ): string {
   const summary = readmeSummary(report, (scenario) => pages.get(scenario));
-  return replaceSection(readme.text, 'readme', format(summary, readme.path), readme.path);
+  return replaceSection(readme.text, section, format(summary, readme.path), readme.path);
 }

@@ -21,6 +21,8 @@ interface SeedClaim {
   original: string;
   /** The original's ratio a/b (a range when it gave one), comparable with closed-model throughput. */
   ratio?: [number, number];
+  /** A measurement of this lab's own (what a setting costs), not a claim of the original. */
+  ownMeasurement?: true;
 }
 
 /** The three scenarios the original's framework claims are about. */
@@ -75,12 +77,14 @@ const SETTINGS_CLAIMS: readonly SeedClaim[] = [
     a: 'fastapi',
     b: AS_ORIGINAL,
     original: 'production settings vs the original’s',
+    ownMeasurement: true,
   },
   {
     scenario: '03-db-read',
     a: 'fastapi',
     b: AS_ORIGINAL,
     original: 'production settings vs the original’s',
+    ownMeasurement: true,
   },
   { ...(HEADLINES[0] as SeedClaim), a: AS_ORIGINAL },
   { ...(HEADLINES[1] as SeedClaim), b: AS_ORIGINAL },
@@ -159,7 +163,9 @@ function claimRows(report: RunReport, claims: readonly SeedClaim[]): string[][] 
         familyLabel(family),
         `${verdictCell(pair)}${decided}`,
         percent(pair.level),
-        `${DIRECTION[pair.verdict]}${magnitude(claim, family, pair)}`,
+        claim.ownMeasurement
+          ? '— (no claim: what the settings cost)'
+          : `${DIRECTION[pair.verdict]}${magnitude(claim, family, pair)}`,
       ]);
     }
   }
@@ -259,7 +265,39 @@ function settingsSection(settings: RunReport): string[] {
       : []),
     table(claimRows(settings, SETTINGS_CLAIMS)),
     '',
+    ...settingsConclusion(settings),
   ];
+}
+
+/** One generated sentence per re-tested claim: do the original's settings explain its figure? */
+function settingsConclusion(settings: RunReport): string[] {
+  const lines: string[] = [];
+  for (const claim of SETTINGS_CLAIMS.filter((c) => !c.ownMeasurement)) {
+    const family = familiesWith(settings, claim.scenario, [claim.a, claim.b]).find(
+      (f) => f.phase === 'throughput',
+    );
+    const pair = family && pairOf(family, claim.a, claim.b);
+    if (!pair || !claim.ratio) continue;
+    const [low, high] = claim.ratio;
+    const said = low === high ? `${low}×` : `${low}–${high}×`;
+    const explained = pair.verdict === 'faster' && pair.lower <= high && pair.upper >= low;
+    lines.push(
+      `- ${claim.scenario}, “${claim.original}”: with the original’s FastAPI settings the throughput ratio is ${pair.ratio.toFixed(2)}× [${pair.lower.toFixed(2)}, ${pair.upper.toFixed(2)}] (${pair.verdict}); ${
+        explained
+          ? `its ${said} lies inside that interval, so these settings can explain it.`
+          : `its ${said} lies outside that interval, so these settings do not explain it.`
+      }`,
+    );
+  }
+  return lines.length > 0
+    ? [
+        ...lines,
+        '',
+        'The original did not record how it ran Django (server, `DEBUG`, worker class), so that side',
+        'is not reproduced here.',
+        '',
+      ]
+    : [];
 }
 
 /** The whole page; `settings`, a run with the original's FastAPI settings measured, adds a section. */
