@@ -24,6 +24,13 @@ type Info struct {
 	TTLSeconds  int    `json:"ttlSeconds"`
 }
 
+// quiet drops go-redis's internal log lines (dial retries, pool notices): a failure reaches the
+// request that met it as an error (500, logged once), and a Redis that is down at start is one
+// line and exit 1, not a line per retry.
+type quiet struct{}
+
+func (quiet) Printf(context.Context, string, ...any) {}
+
 // Open connects to REDIS_URL with go-redis's usual pool, at most poolSize connections (the
 // contract's LAB_DB_POOL), and checks it answers before the target listens. A connection's
 // set-up commands are kept to HELLO: no CLIENT SETINFO, no maintenance notifications, so that
@@ -33,6 +40,7 @@ func Open(ctx context.Context, url string, poolSize int) (*redis.Client, error) 
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
+	redis.SetLogger(quiet{})
 	opt.PoolSize = poolSize
 	opt.DisableIdentity = true
 	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -210,7 +209,7 @@ func (a *API) Search(ctx context.Context, q contract.Query) (Items[store.SearchH
 
 // authorOf is the session's author id (sessions hold the id as a string).
 func authorOf(p auth.Principal) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimSpace(p.Subject), 10, 64)
+	id, err := strconv.ParseInt(p.Subject, 10, 64)
 	if err != nil {
 		return 0, apperr.New(apperr.Unauthorized, "the session has no author")
 	}
