@@ -167,20 +167,38 @@ def contract_app(
 def install_contract_handlers(app: FastAPI, routers: list[APIRouter]) -> None:
     """Every error in the contract's shape, and the header limit."""
     # Starlette's 405 names the methods of the first route whose path matched; a path served by
-    # several routes (GET and POST /users) needs all of theirs.
-    routes: list[tuple[re.Pattern[str], set[str]]] = [
-        (route.path_regex, set(route.methods))
+    # several routes (GET and POST /users) needs all of theirs. A literal path wins over a
+    # templated one, as in OpenAPI: only the matching routes with the fewest parameters count
+    # (PATCH /cache/users/warm is 405 with Allow: POST, not /cache/users/{id}'s methods).
+    routes: list[tuple[re.Pattern[str], set[str], int]] = [
+        (route.path_regex, set(route.methods), route.path.count("{"))
         for router in routers
         for route in router.routes
         if isinstance(route, APIRoute)
     ]
+
+    def allowed_on(path: str) -> set[str]:
+        matching = [(methods, params) for pattern, methods, params in routes if pattern.match(path)]
+        fewest = min((params for _, params in matching), default=0)
+        return {method for methods, params in matching if params == fewest for method in methods}
+
+    def method_not_allowed(request: Request) -> JSONResponse:
+        message = f"{request.method} is not allowed here"
+        return _error(
+            405, "method_not_allowed", message, {"Allow": allow_header(allowed_on(request.url.path))}
+        )
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, error: ApiError) -> JSONResponse:
         return _error(error.status, error.code, error.message, error.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        # Starlette routes a method a literal path lacks to a templated sibling that has it
+        # (GET /cache/users/warm to /cache/users/{id}), whose parameter then fails: the literal
+        # path's 405 it is.
+        if request.method not in allowed_on(request.url.path):
+            return method_not_allowed(request)
         problems = error.errors()
         if any(problem.get("type") == "json_invalid" for problem in problems):
             return _error(400, "invalid_json", "request body is not valid JSON")
@@ -191,10 +209,7 @@ def install_contract_handlers(app: FastAPI, routers: list[APIRouter]) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
         if error.status_code == 405:
-            path = request.url.path
-            allowed = {method for pattern, methods in routes if pattern.match(path) for method in methods}
-            message = f"{request.method} is not allowed here"
-            return _error(405, "method_not_allowed", message, {"Allow": allow_header(allowed)})
+            return method_not_allowed(request)
         message = error.detail if isinstance(error.detail, str) else "request failed"
         return _error(error.status_code, code_for_status(error.status_code), message, error.headers)
 
