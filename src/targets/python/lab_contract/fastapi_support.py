@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
@@ -31,6 +32,24 @@ from .rules import only_file_part
 GET = ["GET", "HEAD"]
 #: What Node's HTTP server accepts by default (``maxHeaderSize``); gunicorn's limits are similar.
 MAX_HEADER_BYTES = 16 * 1024
+
+
+class MemberConvertor(Convertor[str]):
+    """``{id:member}``: a path segment naming a member, not one of its collection's literal paths.
+    A literal path wins, as in OpenAPI: ``PATCH /cache/users/warm`` is 405 with ``Allow: POST``,
+    where Starlette would otherwise hand it to ``PATCH /cache/users/{id}`` (whose body and id
+    checks would answer 415 or 400). The value stays text: the route's parameter validates it."""
+
+    regex = r"(?!(?:warm|flush)(?:/|$))[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("member", MemberConvertor())
 
 
 class ContractRequest(Request):
@@ -167,38 +186,20 @@ def contract_app(
 def install_contract_handlers(app: FastAPI, routers: list[APIRouter]) -> None:
     """Every error in the contract's shape, and the header limit."""
     # Starlette's 405 names the methods of the first route whose path matched; a path served by
-    # several routes (GET and POST /users) needs all of theirs. A literal path wins over a
-    # templated one, as in OpenAPI: only the matching routes with the fewest parameters count
-    # (PATCH /cache/users/warm is 405 with Allow: POST, not /cache/users/{id}'s methods).
-    routes: list[tuple[re.Pattern[str], set[str], int]] = [
-        (route.path_regex, set(route.methods), route.path.count("{"))
+    # several routes (GET and POST /users) needs all of theirs.
+    routes: list[tuple[re.Pattern[str], set[str]]] = [
+        (route.path_regex, set(route.methods))
         for router in routers
         for route in router.routes
         if isinstance(route, APIRoute)
     ]
-
-    def allowed_on(path: str) -> set[str]:
-        matching = [(methods, params) for pattern, methods, params in routes if pattern.match(path)]
-        fewest = min((params for _, params in matching), default=0)
-        return {method for methods, params in matching if params == fewest for method in methods}
-
-    def method_not_allowed(request: Request) -> JSONResponse:
-        message = f"{request.method} is not allowed here"
-        return _error(
-            405, "method_not_allowed", message, {"Allow": allow_header(allowed_on(request.url.path))}
-        )
 
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, error: ApiError) -> JSONResponse:
         return _error(error.status, error.code, error.message, error.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-        # Starlette routes a method a literal path lacks to a templated sibling that has it
-        # (GET /cache/users/warm to /cache/users/{id}), whose parameter then fails: the literal
-        # path's 405 it is.
-        if request.method not in allowed_on(request.url.path):
-            return method_not_allowed(request)
+    async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
         problems = error.errors()
         if any(problem.get("type") == "json_invalid" for problem in problems):
             return _error(400, "invalid_json", "request body is not valid JSON")
@@ -209,7 +210,10 @@ def install_contract_handlers(app: FastAPI, routers: list[APIRouter]) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
         if error.status_code == 405:
-            return method_not_allowed(request)
+            path = request.url.path
+            allowed = {method for pattern, methods in routes if pattern.match(path) for method in methods}
+            message = f"{request.method} is not allowed here"
+            return _error(405, "method_not_allowed", message, {"Allow": allow_header(allowed)})
         message = error.detail if isinstance(error.detail, str) else "request failed"
         return _error(error.status_code, code_for_status(error.status_code), message, error.headers)
 

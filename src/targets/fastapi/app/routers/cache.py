@@ -29,7 +29,7 @@ async def _user_from_database(db: AsyncSession, user_id: int) -> dict[str, Any]:
     return sql.user_json(user)
 
 
-# The literal paths first: they are not users (a method they lack is 405, see fastapi_support).
+# {user_id:member}: the literal paths are not users (a method they lack is 405, see fastapi_support).
 @router.post("/users/warm", dependencies=[JsonBody])
 async def warm(db: Session, cache: Redis, settings: SettingsDep, body: CacheWarm) -> dict[str, int]:
     rows = (await db.execute(sql.users_in_range(body.from_, body.count))).all()
@@ -60,7 +60,7 @@ async def info(settings: SettingsDep) -> dict[str, Any]:
     return cache_info(settings.db_pool, settings.cache_ttl_seconds)
 
 
-@router.api_route("/users/{user_id}", methods=GET)
+@router.api_route("/users/{user_id:member}", methods=GET)
 async def read(
     db: Session,
     cache: Redis,
@@ -85,7 +85,7 @@ async def read(
     return user
 
 
-@router.patch("/users/{user_id}", dependencies=[JsonBody])
+@router.patch("/users/{user_id:member}", dependencies=[JsonBody])
 async def rename(db: Session, cache: Redis, user_id: UserId, body: UserRename) -> dict[str, Any]:
     row = (await db.execute(sql.rename_user(user_id, body.name))).one_or_none()
     if row is None:
