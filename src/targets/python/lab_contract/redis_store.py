@@ -95,3 +95,7 @@ async def open_async(url: str, size: int) -> aioredis.Redis:
     for connection in connections:
         await pool.release(connection)
     return aioredis.Redis(connection_pool=pool)
+
+
+def from_json(stored: bytes | str) -> Any:
+    return json.loads(stored)
