@@ -81,6 +81,6 @@ def issue_login_token(principal: Principal, secret: str, ttl_seconds: int) -> st
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-#: Both logins answer an unknown email and a wrong password alike.
 def bad_credentials() -> ApiError:
+    """Both logins answer an unknown email and a wrong password alike."""
     return ApiError("unauthorized", "invalid email or password")
