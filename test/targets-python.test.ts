@@ -14,6 +14,7 @@ import { type RawResponse, rawRequest } from './support/raw-http.ts';
  * The Python targets as processes: every manifest with `language: python` (so a new one is
  * covered without an edit here) passes the conformance verifier, contract and db checks with
  * their statement counts; answers undeclared methods with 405 and its `Allow`, HEAD like GET;
+ * without REDIS_URL answers the Redis-backed paths of 14–19 with 404 and still serves auth;
  * gets the documented 4xx for malformed input (multipart bodies a client never sends included)
  * and keeps serving; returns the same /db values as the raw pg reference (express); survives the
  * database ending its connections; and stops on SIGTERM with status 0.
@@ -193,6 +194,27 @@ describe.each(PYTHON_TARGETS)('python target %s', (name) => {
     ] as const) {
       expectError(await call(url(), path, { method }), 404, 'not_found', `${method} ${path}`);
     }
+  });
+
+  test('without REDIS_URL: the Redis-backed paths are 404 whatever the method, auth is served', async () => {
+    for (const [method, path] of [
+      ['GET', '/cache/info'],
+      ['GET', '/cache/users/1?strategy=none'],
+      ['PATCH', '/cache/users/warm'],
+      ['POST', '/auth/session/login'],
+      ['POST', '/auth/session/logout'],
+      ['DELETE', '/flow/posts'],
+      ['GET', '/flow/posts/1'],
+    ] as const) {
+      expectError(await call(url(), path, { method }), 404, 'not_found', `${method} ${path}`);
+    }
+    expect(await call(url(), '/auth/public')).toMatchObject({
+      status: 200,
+      body: { subject: null, email: null },
+    });
+    const me = await call(url(), '/auth/jwt/me');
+    expectError(me, 401, 'unauthorized', 'GET /auth/jwt/me without a token');
+    expect(me.headers.get('www-authenticate')).toMatch(/^Bearer/);
   });
 
   test('answers malformed input with the documented 4xx and keeps serving', async () => {

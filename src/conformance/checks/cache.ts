@@ -257,6 +257,8 @@ export const cacheBadInput: Check[] = [
       ['name-number', body({ name: 5 })],
       ['extra-property', body({ name: 'x', email: 'x@example.com' })],
       ['not-an-object', body(['x'])],
+      // PostgreSQL text cannot hold U+0000: refused up front, never a 500 from the UPDATE.
+      ['nul-in-name', body({ name: 'Nul\u0000Name' })],
     ] as const
   ).map(([name, payload]) =>
     refused(`cache.patch.${name}`, `PATCH /cache/users/1 (${name}) answers 400`, {

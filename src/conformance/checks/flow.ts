@@ -228,6 +228,14 @@ export const flowBadInput: Check[] = [
         400,
         'validation_failed',
       ],
+      [
+        'retitle.nul-in-title',
+        'PATCH',
+        '/flow/posts/1',
+        JSON.stringify({ title: 'Nul\u0000Title' }),
+        400,
+        'validation_failed',
+      ],
       ['retitle.malformed-json', 'PATCH', '/flow/posts/1', '{"title":', 400, 'invalid_json'],
     ] as const
   ).map(([name, method, path, body, status, code]) =>

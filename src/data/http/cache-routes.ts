@@ -6,7 +6,7 @@ import {
   type CacheStrategy,
   type UserCache,
 } from '../../targets/shared/user-cache.ts';
-import { NAME } from '../../targets/shared/validation.ts';
+import { hasNul, NAME } from '../../targets/shared/validation.ts';
 import { object, oneOf } from './db-routes.ts';
 
 /**
@@ -29,11 +29,18 @@ const invalid = (message: string) => new HttpError('validation_failed', message)
 export const parseCacheStrategy = (raw: unknown): CacheStrategy =>
   oneOf('strategy', raw, CACHE_STRATEGIES);
 
-/** `{ name }`: 1–100 characters, nothing else. */
+/** `{ name }`: 1–100 characters without U+0000 (PostgreSQL text cannot hold it), nothing else. */
 export function parseUserRename(body: unknown): string {
   const { name } = object(body, 'body', ['name']);
-  if (typeof name !== 'string' || name.length < NAME.minLength || name.length > NAME.maxLength) {
-    throw invalid(`name must be a string of ${NAME.minLength} to ${NAME.maxLength} characters`);
+  if (
+    typeof name !== 'string' ||
+    name.length < NAME.minLength ||
+    name.length > NAME.maxLength ||
+    hasNul(name)
+  ) {
+    throw invalid(
+      `name must be a string of ${NAME.minLength} to ${NAME.maxLength} characters without U+0000`,
+    );
   }
   return name;
 }

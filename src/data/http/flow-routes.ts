@@ -1,5 +1,6 @@
 import type { Principal } from '../../targets/shared/auth.ts';
 import { HttpError } from '../../targets/shared/errors.ts';
+import { hasNul } from '../../targets/shared/validation.ts';
 import type { AuthorPost, DataLayer } from '../types.ts';
 import { intParam, type OffsetArgs, object, withDataErrors } from './db-routes.ts';
 
@@ -17,13 +18,18 @@ export const POST_TITLE_MAX = 200;
 
 export const parsePostId = (raw: unknown): number => intParam('id', raw, POST_ID);
 
-/** `{ title }`: 1–200 characters, nothing else. */
+/** `{ title }`: 1–200 characters without U+0000 (PostgreSQL text cannot hold it), nothing else. */
 export function parseRetitle(body: unknown): string {
   const { title } = object(body, 'body', ['title']);
-  if (typeof title !== 'string' || title.length < 1 || title.length > POST_TITLE_MAX) {
+  if (
+    typeof title !== 'string' ||
+    title.length < 1 ||
+    title.length > POST_TITLE_MAX ||
+    hasNul(title)
+  ) {
     throw new HttpError(
       'validation_failed',
-      `title must be a string of 1 to ${POST_TITLE_MAX} characters`,
+      `title must be a string of 1 to ${POST_TITLE_MAX} characters without U+0000`,
     );
   }
   return title;

@@ -8,7 +8,7 @@ import { CACHE_STRATEGIES, WARM_COUNT, WARM_FROM } from '../../data/http/cache-r
 import { DB_SIZE, DB_SKIP } from '../../data/http/db-routes.ts';
 import { POST_ID, POST_TITLE_MAX } from '../../data/http/flow-routes.ts';
 import { SEARCH_QUERY, SEARCH_STRATEGIES } from '../../data/http/search-routes.ts';
-import { NAME, USER_ID } from '../shared/validation.ts';
+import { NAME, NO_NUL_PATTERN, USER_ID } from '../shared/validation.ts';
 import { userSchema } from './schemas.ts';
 
 /**
@@ -38,7 +38,12 @@ export const cacheReadSchema = {
 export const cacheRenameSchema = {
   params: strictObject({ id: integer(USER_ID) }),
   body: strictObject({
-    name: { type: 'string', minLength: NAME.minLength, maxLength: NAME.maxLength },
+    name: {
+      type: 'string',
+      minLength: NAME.minLength,
+      maxLength: NAME.maxLength,
+      pattern: NO_NUL_PATTERN,
+    },
   }),
 } as const;
 export const cacheWarmBody = strictObject({ from: integer(WARM_FROM), count: integer(WARM_COUNT) });
@@ -167,7 +172,7 @@ export const postsQuery = {
 } as const;
 export const postParams = strictObject({ id: integer(POST_ID) });
 export const retitleBody = strictObject({
-  title: { type: 'string', minLength: 1, maxLength: POST_TITLE_MAX },
+  title: { type: 'string', minLength: 1, maxLength: POST_TITLE_MAX, pattern: NO_NUL_PATTERN },
 });
 export const postSummaryPage = {
   type: 'object',

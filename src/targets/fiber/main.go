@@ -1,6 +1,6 @@
 // Command fiber is the Fiber target of the lab: the whole HTTP contract (src/contract/openapi.yaml),
-// scenarios 01–13, on Fiber v2 over fasthttp (one process, no prefork), with the /db routes on
-// raw SQL through pgx.
+// scenarios 01–19, on Fiber v2 over fasthttp (one process, no prefork), with the /db routes and
+// the groups of 14–19 on raw SQL through pgx and, with REDIS_URL, go-redis.
 package main
 
 import (
@@ -35,6 +35,7 @@ func main() {
 	if err != nil {
 		target.Fatal("fiber", err)
 	}
+	srv := &server{Deps: deps, validate: contract.NewValidator()}
 	app := fiber.New(fiber.Config{
 		DisableStartupMessage: true,
 		// fasthttp reads a whole body before the handler runs: uploads up to their limit plus
@@ -47,11 +48,11 @@ func main() {
 		ReadBufferSize:               readBufferSize,
 		JSONEncoder:                  json.Marshal,
 		JSONDecoder:                  contract.DecodeStrict,
-		ErrorHandler:                 errorHandler,
+		ErrorHandler:                 srv.errorHandler,
 		// QUERY is a method too: on a known path it is answered 405, not "invalid method".
 		RequestMethods: append(slices.Clone(fiber.DefaultMethods), "QUERY"),
 	})
-	(&server{Deps: deps, validate: contract.NewValidator()}).routes(app)
+	srv.routes(app)
 	target.Run("fiber", cfg, deps, fiberServer{app})
 }
 

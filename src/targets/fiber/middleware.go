@@ -25,11 +25,15 @@ var fiberCodes = map[int]apperr.Code{
 	fiber.StatusUnsupportedMediaType:  apperr.UnsupportedMediaType,
 }
 
-// errorHandler answers every error in the contract's shape.
-func errorHandler(c *fiber.Ctx, err error) error {
+// errorHandler answers every error in the contract's shape. Fiber's own 404 and 405 are decided
+// again from the contract's table: a literal path wins over a templated one, unserved groups are
+// 404, and Allow lists the contract's methods in its order.
+func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
-		if code, ok := fiberCodes[fe.Code]; ok {
+		if fe.Code == fiber.StatusNotFound || fe.Code == fiber.StatusMethodNotAllowed {
+			err = s.Served.Unmatched(c.Method(), c.Path())
+		} else if code, ok := fiberCodes[fe.Code]; ok {
 			err = &apperr.Error{Code: code, Message: fe.Message}
 		} else if fe.Code >= 400 && fe.Code < 500 {
 			body := apperr.Body{Error: apperr.BodyError{Code: apperr.ValidationFailed, Message: fe.Message}}
@@ -39,6 +43,11 @@ func errorHandler(c *fiber.Ctx, err error) error {
 	e := apperr.From(err)
 	if e.Code == apperr.Unauthorized {
 		c.Set(fiber.HeaderWWWAuthenticate, apperr.WWWAuthenticate)
+	}
+	if e.Allow != "" {
+		c.Set(fiber.HeaderAllow, e.Allow)
+	} else {
+		c.Response().Header.Del(fiber.HeaderAllow) // Fiber's own, from its routes
 	}
 	return c.Status(e.Status()).JSON(e.Body())
 }
@@ -66,11 +75,11 @@ func (s *server) bind(c *fiber.Ctx, out any) error {
 // requestLog is scenario 06's logging middleware: one ring-buffer entry per request, once the
 // rest of the chain has answered. As Fiber's logger middleware does, it has an error answered
 // right away, so that the entry holds the final status.
-func requestLog(log *reqlog.Log) fiber.Handler {
+func (s *server) requestLog(log *reqlog.Log) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
 		if err := c.Next(); err != nil {
-			if err := errorHandler(c, err); err != nil {
+			if err := s.errorHandler(c, err); err != nil {
 				return err
 			}
 		}
@@ -94,4 +103,33 @@ func bearerAuth(verifier *auth.Verifier) fiber.Handler {
 		c.Locals(subjectKey, subject)
 		return c.Next()
 	}
+}
+
+// literalWins answers 405 for a request a templated route took although the contract routes
+// its path elsewhere (a literal path of another operation: `/cache/users/warm`).
+func (s *server) literalWins(c *fiber.Ctx) error {
+	if err := s.Served.CheckMethod(c.Method(), c.Path()); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+const principalKey = "principal"
+
+// sessionAuth is the session check of scenario 19's routes (and /auth/session/me): the
+// principal of the bearer token's session in Locals, or 401 before anything else is looked at.
+func sessionAuth(sessions *auth.Sessions) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		principal, err := sessions.Principal(c.UserContext(), c.Get(fiber.HeaderAuthorization))
+		if err != nil {
+			return err
+		}
+		c.Locals(principalKey, principal)
+		return c.Next()
+	}
+}
+
+func principalOf(c *fiber.Ctx) auth.Principal {
+	principal, _ := c.Locals(principalKey).(auth.Principal)
+	return principal
 }

@@ -25,7 +25,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/users/:id", s.getUser)
 	app.Post("/users", jsonBody, s.createUser)
 	app.Get("/external", s.external)
-	app.Get("/protected", requestLog(s.Log), bearerAuth(s.Auth), s.protected)
+	app.Get("/protected", s.requestLog(s.Log), bearerAuth(s.Auth), s.protected)
 	app.Post("/upload", s.upload)
 
 	app.Get("/db/users/offset", s.dbOffset)
@@ -37,4 +37,30 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/db/bulk/insert", jsonBody, s.dbBulkInsert)
 	app.Post("/db/bulk/update", jsonBody, s.dbBulkUpdate)
 	app.Post("/db/products/:id/decrement", jsonBody, s.dbDecrement)
+
+	// Scenarios 14–19: the contract groups; the Redis-backed routes only with REDIS_URL.
+	app.Get("/auth/public", s.authPublic)
+	app.Post("/auth/jwt/login", jsonBody, s.jwtLogin)
+	app.Get("/auth/jwt/me", s.jwtMe)
+	app.Get("/db/aggregate/count", s.aggregateCount)
+	app.Get("/db/aggregate/orders-by/:dimension", s.ordersBy)
+	app.Get("/db/aggregate/top-authors", s.topAuthors)
+	app.Get("/db/search", s.search)
+	if s.Served.Redis {
+		// Literal paths first: Fiber matches routes in order.
+		app.Post("/cache/users/warm", jsonBody, s.cacheWarm)
+		app.Post("/cache/users/flush", s.cacheFlush)
+		app.Get("/cache/info", s.cacheInfo)
+		// literalWins keeps `GET /cache/users/warm` a 405, as the contract routes it.
+		app.Get("/cache/users/:id", s.literalWins, s.cacheRead)
+		app.Patch("/cache/users/:id", s.literalWins, jsonBody, s.cacheRename)
+		// The session is checked before parameters and body are validated.
+		session := sessionAuth(s.Groups.Sessions)
+		app.Post("/auth/session/login", jsonBody, s.sessionLogin)
+		app.Get("/auth/session/me", session, s.sessionMe)
+		app.Post("/auth/session/logout", s.sessionLogout)
+		app.Get("/flow/posts", session, s.flowList)
+		app.Get("/flow/posts/:id", session, s.flowRead)
+		app.Patch("/flow/posts/:id", session, jsonBody, s.flowRetitle)
+	}
 }

@@ -1,5 +1,6 @@
 // Command gin is the Gin target of the lab: the whole HTTP contract (src/contract/openapi.yaml),
-// scenarios 01–13, on Gin over net/http, with the /db routes on raw SQL through pgx.
+// scenarios 01–19, on Gin over net/http, with the /db routes and the groups of 14–19 on raw SQL
+// through pgx and, with REDIS_URL, go-redis.
 package main
 
 import (

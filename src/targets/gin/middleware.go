@@ -16,6 +16,40 @@ import (
 	"backendlab/goshared/reqlog"
 )
 
+// literalWins answers 405 for a request a templated route took although the contract routes
+// its path elsewhere (a literal path of another operation: `/cache/users/warm`).
+func literalWins(served contract.Served) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := served.CheckMethod(c.Request.Method, c.Request.URL.Path); err != nil {
+			fail(c, err)
+			return
+		}
+		c.Next()
+	}
+}
+
+const principalKey = "principal"
+
+// sessionAuth is the session check of scenario 19's routes (and /auth/session/me): the
+// principal of the bearer token's session, or 401 before anything else is looked at.
+func sessionAuth(sessions *auth.Sessions) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		principal, err := sessions.Principal(c.Request.Context(), c.GetHeader("Authorization"))
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		c.Set(principalKey, principal)
+		c.Next()
+	}
+}
+
+func principalOf(c *gin.Context) auth.Principal {
+	p, _ := c.Get(principalKey)
+	principal, _ := p.(auth.Principal)
+	return principal
+}
+
 // fail answers err in the contract's error shape and stops the chain. Responding right here,
 // not from an outer error middleware, lets requestLog see the final status.
 func fail(c *gin.Context, err error) {
@@ -29,6 +63,9 @@ func fail(c *gin.Context, err error) {
 	e := apperr.From(err)
 	if e.Code == apperr.Unauthorized {
 		c.Header("WWW-Authenticate", apperr.WWWAuthenticate)
+	}
+	if e.Allow != "" {
+		c.Header("Allow", e.Allow)
 	}
 	c.AbortWithStatusJSON(e.Status(), e.Body())
 }

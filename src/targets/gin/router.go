@@ -8,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin/binding"
 	"github.com/go-playground/validator/v10"
 
-	"backendlab/goshared/apperr"
 	"backendlab/goshared/contract"
 	"backendlab/goshared/target"
 )
@@ -29,13 +28,12 @@ func (s *server) router() *gin.Engine {
 	r.Use(gin.CustomRecovery(func(c *gin.Context, recovered any) {
 		fail(c, fmt.Errorf("panic: %v", recovered))
 	}))
-	r.NoRoute(func(c *gin.Context) {
-		fail(c, apperr.New(apperr.NotFound, "no route for %s %s", c.Request.Method, c.Request.URL.Path))
-	})
-	r.NoMethod(func(c *gin.Context) {
-		fail(c, apperr.New(apperr.MethodNotAllowed, "%s is not allowed on %s (allowed: %s)",
-			c.Request.Method, c.Request.URL.Path, c.Writer.Header().Get("Allow")))
-	})
+	// 404 vs 405 and Allow from the contract's table rather than Gin's trees: a literal path
+	// wins over a templated one (`PUT /cache/users/warm` allows POST only, while Gin's GET tree
+	// would match it as an id), and unserved groups are 404.
+	unmatched := func(c *gin.Context) { fail(c, s.Served.Unmatched(c.Request.Method, c.Request.URL.Path)) }
+	r.NoRoute(unmatched)
+	r.NoMethod(unmatched)
 
 	// GET routes answer HEAD too (net/http drops the body), and so list it in Allow.
 	get := func(path string, handlers ...gin.HandlerFunc) {
@@ -60,5 +58,32 @@ func (s *server) router() *gin.Engine {
 	r.POST("/db/bulk/insert", jsonBody, s.dbBulkInsert)
 	r.POST("/db/bulk/update", jsonBody, s.dbBulkUpdate)
 	r.POST("/db/products/:id/decrement", jsonBody, s.dbDecrement)
+
+	// Scenarios 14–19: the contract groups; the Redis-backed routes only with REDIS_URL.
+	get("/auth/public", s.authPublic)
+	r.POST("/auth/jwt/login", jsonBody, s.jwtLogin)
+	get("/auth/jwt/me", s.jwtMe)
+	get("/db/aggregate/count", s.aggregateCount)
+	get("/db/aggregate/orders-by/:dimension", s.ordersBy)
+	get("/db/aggregate/top-authors", s.topAuthors)
+	get("/db/search", s.search)
+	if s.Served.Redis {
+		// The literal paths share Gin's trees with /cache/users/:id: literalWins keeps
+		// `GET /cache/users/warm` a 405, as the contract routes it.
+		literal := literalWins(s.Served)
+		get("/cache/users/:id", literal, s.cacheRead)
+		r.PATCH("/cache/users/:id", literal, jsonBody, s.cacheRename)
+		r.POST("/cache/users/warm", jsonBody, s.cacheWarm)
+		r.POST("/cache/users/flush", s.cacheFlush)
+		get("/cache/info", s.cacheInfo)
+		// The session is checked before parameters and body are validated.
+		session := sessionAuth(s.Groups.Sessions)
+		r.POST("/auth/session/login", jsonBody, s.sessionLogin)
+		get("/auth/session/me", session, s.sessionMe)
+		r.POST("/auth/session/logout", s.sessionLogout)
+		get("/flow/posts", session, s.flowList)
+		get("/flow/posts/:id", session, s.flowRead)
+		r.PATCH("/flow/posts/:id", session, jsonBody, s.flowRetitle)
+	}
 	return r
 }

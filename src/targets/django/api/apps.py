@@ -7,6 +7,7 @@ from django.apps import AppConfig
 from django.conf import settings
 
 from lab_contract.meta import target_meta
+from lab_contract.redis_store import open_blocking
 from lab_contract.request_log import RequestLog
 from lab_contract.upstream import client_options
 
@@ -20,6 +21,9 @@ class ApiConfig(AppConfig):
         self.request_log = RequestLog()
         # One keep-alive client for the upstream, sized like the pool; shared by the threads.
         self.upstream = httpx.Client(**client_options(lab))
+        # Redis of the cache, session and flow routes (REDIS_URL): redis-py's blocking client, a
+        # pool as large as the database's (one connection per gunicorn thread at most).
+        self.redis = open_blocking(lab.redis_url, lab.db_pool) if lab.redis_url else None
         self.meta = target_meta(
             target="django",
             framework="django-rest-framework",

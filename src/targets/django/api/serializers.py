@@ -184,3 +184,82 @@ def row_serializer(model: type[django_models.Model], fields: tuple[str, ...] | N
 
 ROW_SERIALIZERS = {shape: row_serializer(model, fields) for shape, (model, fields) in models.SHAPES.items()}
 TYPE_SERIALIZERS = {kind: row_serializer(model, None) for kind, model in models.TYPE_MODELS.items()}
+
+
+# ---- 14–19: the contract groups -------------------------------------------------------------
+
+
+def _text(length: tuple[int, int]) -> JsonCharField:
+    # As sent: DRF would trim whitespace (and refuses U+0000, which PostgreSQL text cannot hold).
+    return JsonCharField(min_length=length[0], max_length=length[1], trim_whitespace=False)
+
+
+class UserRenameSerializer(StrictSerializer):
+    name = _text(rules.NAME_LENGTH)
+
+
+#: ``{from, count}``: ``from`` is a Python keyword, so the class is built with its fields.
+CacheWarmSerializer = type(
+    "CacheWarmSerializer",
+    (StrictSerializer,),
+    {
+        "from": JsonIntegerField(min_value=rules.WARM_FROM[0], max_value=rules.WARM_FROM[1]),
+        "count": JsonIntegerField(min_value=rules.WARM_COUNT[0], max_value=rules.WARM_COUNT[1]),
+    },
+)
+
+
+class LoginSerializer(StrictSerializer):
+    email = _text(rules.LOGIN_EMAIL_LENGTH)
+    password = _text(rules.LOGIN_PASSWORD_LENGTH)
+
+
+class RetitleSerializer(StrictSerializer):
+    title = _text(rules.TITLE_LENGTH)
+
+
+class TopAuthorsQuery(serializers.Serializer):
+    strategy = serializers.ChoiceField(choices=rules.AGGREGATE_STRATEGIES)
+    size = QueryIntegerField(
+        min_value=rules.TOP_AUTHORS_SIZE[0],
+        max_value=rules.TOP_AUTHORS_SIZE[1],
+        default=rules.TOP_AUTHORS_SIZE[2],
+    )
+
+
+class SearchQuery(serializers.Serializer):
+    q = serializers.CharField(
+        min_length=rules.SEARCH_TERM_LENGTH[0],
+        max_length=rules.SEARCH_TERM_LENGTH[1],
+        trim_whitespace=False,
+        validators=[RegexValidator(rules.SEARCH_TERM_PATTERN, "ASCII letters and digits, single spaces")],
+    )
+    strategy = serializers.ChoiceField(choices=rules.SEARCH_STRATEGIES)
+    size = _size()
+
+
+class PostIdField(serializers.Serializer):
+    id = QueryIntegerField(min_value=rules.POST_ID[0], max_value=rules.POST_ID[1])
+
+
+class PostSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    viewCount = serializers.IntegerField(source="view_count")
+
+
+class AuthorPostSerializer(serializers.ModelSerializer):
+    authorId = serializers.IntegerField(source="author_id")
+    viewCount = serializers.IntegerField(source="view_count")
+
+    class Meta:
+        model = models.AuthorPost
+        fields = ["id", "authorId", "title", "body", "viewCount"]
+
+
+class SearchHitSerializer(serializers.ModelSerializer):
+    createdAt = IsoMillisDateTimeField(source="created_at")
+
+    class Meta:
+        model = models.Document
+        fields = ["id", "title", "createdAt"]

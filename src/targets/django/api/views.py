@@ -55,7 +55,8 @@ class ContractView:
     there is no body at all (DRF would then parse nothing and let the 415 pass)."""
 
     http_method_names = ["get", "post", "head"]
-    body_media_type = "application/json"
+    #: What POST and PATCH bodies must be; None: the view ignores any body.
+    body_media_type: str | None = "application/json"
 
     def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
         # The method first: DRF would authenticate before noticing it is not allowed (401, not 405).
@@ -63,7 +64,11 @@ class ContractView:
         if method not in self.http_method_names or not hasattr(self, method):
             raise exceptions.MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if request.method == "POST" and media_type(request.content_type) != self.body_media_type:
+        if (
+            request.method in ("POST", "PATCH")
+            and self.body_media_type is not None
+            and media_type(request.content_type) != self.body_media_type
+        ):
             raise exceptions.UnsupportedMediaType(request.content_type or "none")
 
 

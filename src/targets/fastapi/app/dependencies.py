@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import httpx
+import redis.asyncio as aioredis
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,11 +40,17 @@ def meta(request: Request) -> dict[str, Any]:
     return request.state.meta
 
 
+def redis_client(request: Request) -> aioredis.Redis:
+    """The lifespan's Redis client (its routers exist only with REDIS_URL)."""
+    return request.state.redis
+
+
 Session = Annotated[AsyncSession, Depends(session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(settings)]
 Upstream = Annotated[httpx.AsyncClient, Depends(upstream)]
 Log = Annotated[RequestLog, Depends(request_log)]
 Meta = Annotated[dict[str, Any], Depends(meta)]
+Redis = Annotated[aioredis.Redis, Depends(redis_client)]
 JsonBody = Depends(json_content)
 MultipartBody = Depends(multipart_content)
 OneFilePart = Depends(one_file_part)

@@ -8,12 +8,13 @@ from flask import Flask
 
 from lab_contract.config import JSON_BODY_LIMIT_BYTES, load_settings, sqlalchemy_url
 from lab_contract.meta import target_meta
+from lab_contract.redis_store import open_blocking
 from lab_contract.request_log import RequestLog
 from lab_contract.upstream import client_options
 from lab_sqlalchemy.pool import discard_dead_connections, engine_options
 from lab_sqlalchemy.statements import LAYER
 
-from .blueprints import basic, db, protected, upload, users
+from .blueprints import MemberConverter, auth, basic, cache, db, flow, protected, reports, upload, users
 from .errors import install_error_handlers
 from .extensions import database
 
@@ -36,6 +37,9 @@ def create_app() -> Flask:
         "request_log": RequestLog(),
         # One keep-alive client for the upstream, sized like the pool; shared by the threads.
         "upstream": httpx.Client(**client_options(settings)),
+        # Redis of the cache, session and flow routes: a pool as large as the database's (one
+        # connection per thread at most).
+        "redis": open_blocking(settings.redis_url, settings.db_pool) if settings.redis_url else None,
         "meta": target_meta(
             target="flask",
             framework="flask",
@@ -48,6 +52,11 @@ def create_app() -> Flask:
     with app.app_context():
         discard_dead_connections(database.engine)
     install_error_handlers(app)
-    for blueprint in (basic.bp, users.bp, protected.bp, upload.bp, db.bp):
+    app.url_map.converters["member"] = MemberConverter
+    blueprints = [basic.bp, users.bp, protected.bp, upload.bp, db.bp, auth.bp, reports.bp]
+    if settings.redis_url:
+        # Without Redis the cache, session and flow paths are not served: 404 like any unknown path.
+        blueprints += [cache.bp, auth.session_bp, flow.bp]
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app

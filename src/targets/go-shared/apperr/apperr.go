@@ -50,6 +50,8 @@ const WWWAuthenticate = `Bearer realm="lab"`
 type Error struct {
 	Code    Code
 	Message string
+	// Allow is the `Allow` header of a 405.
+	Allow string
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }

@@ -12,6 +12,19 @@ import (
 
 var bearer = regexp.MustCompile(`^Bearer ([A-Za-z0-9._~+/-]+=*)$`)
 
+// BearerToken is the token of an `Authorization: Bearer <token>` header; 401 when it is missing
+// or malformed.
+func BearerToken(header string) (string, error) {
+	if header == "" {
+		return "", apperr.New(apperr.Unauthorized, "missing bearer token")
+	}
+	match := bearer.FindStringSubmatch(header)
+	if match == nil {
+		return "", apperr.New(apperr.Unauthorized, "malformed Authorization header")
+	}
+	return match[1], nil
+}
+
 // Verifier checks bearer tokens against one secret.
 type Verifier struct {
 	key    []byte
@@ -28,15 +41,12 @@ func NewVerifier(secret string) *Verifier {
 
 // Subject returns the `sub` of a valid token in an Authorization header; 401 otherwise.
 func (v *Verifier) Subject(header string) (string, error) {
-	if header == "" {
-		return "", apperr.New(apperr.Unauthorized, "missing bearer token")
-	}
-	match := bearer.FindStringSubmatch(header)
-	if match == nil {
-		return "", apperr.New(apperr.Unauthorized, "malformed Authorization header")
+	token, err := BearerToken(header)
+	if err != nil {
+		return "", err
 	}
 	var claims jwt.RegisteredClaims
-	if _, err := v.parser.ParseWithClaims(match[1], &claims, func(*jwt.Token) (any, error) { return v.key, nil }); err != nil {
+	if _, err := v.parser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return v.key, nil }); err != nil {
 		return "", apperr.New(apperr.Unauthorized, "invalid token: %v", err)
 	}
 	if claims.Subject == "" {

@@ -22,8 +22,12 @@ type Config struct {
 	// DBPool is LAB_DB_POOL: the pgx pool's MaxConns (and the upstream client's connections).
 	DBPool int
 	// DataLayer is LAB_DATA_LAYER: the data layer behind the /db routes.
-	DataLayer   string
-	AuthSecret  string
+	DataLayer  string
+	AuthSecret string
+	// AuthTTL is LAB_AUTH_TTL_SECONDS: lifetime of login JWTs and sessions (scenarios 16, 19).
+	AuthTTL int
+	// CacheTTL is LAB_CACHE_TTL_SECONDS: TTL of the `user:{id}` entries (scenarios 14–15).
+	CacheTTL    int
 	UploadLimit int64
 	// RequestTimeout is LAB_REQUEST_TIMEOUT_MS: how long a request's head and body may take to
 	// arrive (a client trickling bytes is cut off after it).
@@ -59,6 +63,13 @@ func Load(getenv func(string) string, layers []string) (Config, error) {
 		return c, fmt.Errorf("LAB_DATA_LAYER=%q is invalid: expected one of %s", c.DataLayer, strings.Join(layers, ", "))
 	}
 	c.AuthSecret = or(getenv("LAB_AUTH_SECRET"), "lab-secret")
+	authTTL, cacheTTL := 900, 300
+	if c.AuthTTL, err = integer(getenv, "LAB_AUTH_TTL_SECONDS", &authTTL, 1, 86_400); err != nil {
+		return c, err
+	}
+	if c.CacheTTL, err = integer(getenv, "LAB_CACHE_TTL_SECONDS", &cacheTTL, 1, 86_400); err != nil {
+		return c, err
+	}
 	tenMiB := 10 << 20
 	limit, err := integer(getenv, "LAB_UPLOAD_LIMIT_BYTES", &tenMiB, 1, 1<<31-1)
 	if err != nil {

@@ -49,3 +49,26 @@ type Protected struct {
 	Subject string `json:"subject"`
 	Logged  int    `json:"logged"`
 }
+
+// UserRename is the body of PATCH /cache/users/{id}. `nonul`: the name is stored in PostgreSQL.
+type UserRename struct {
+	Name string `json:"name" binding:"required,min=1,max=100,nonul"`
+}
+
+// CacheWarm is the body of POST /cache/users/warm.
+type CacheWarm struct {
+	From  *Int32 `json:"from" binding:"required,min=1"`
+	Count *Int32 `json:"count" binding:"required,min=1,max=10000"`
+}
+
+// Login is the body of both logins of scenario 16. The email is only compared, never stored:
+// one with U+0000 matches no account (checked before it reaches PostgreSQL).
+type Login struct {
+	Email    string `json:"email" binding:"required,min=1,max=254"`
+	Password string `json:"password" binding:"required,min=1,max=128"`
+}
+
+// PostRetitle is the body of PATCH /flow/posts/{id}. `nonul`: the title is stored in PostgreSQL.
+type PostRetitle struct {
+	Title string `json:"title" binding:"required,min=1,max=200,nonul"`
+}

@@ -15,10 +15,14 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
 
 	"backendlab/goshared/auth"
+	"backendlab/goshared/cache"
 	"backendlab/goshared/config"
+	"backendlab/goshared/contract"
 	"backendlab/goshared/dbapi"
+	"backendlab/goshared/groups"
 	"backendlab/goshared/meta"
 	"backendlab/goshared/reqlog"
 	"backendlab/goshared/store"
@@ -40,31 +44,57 @@ type Deps struct {
 	Auth        *auth.Verifier
 	Meta        meta.Meta
 	UploadLimit int64
-	pool        *pgxpool.Pool
+	// Groups serves scenarios 14–19; its Redis-backed parts exist with REDIS_URL only.
+	Groups *groups.API
+	// Served is what this process serves of the contract, for 404 vs 405 and Allow.
+	Served contract.Served
+	pool   *pgxpool.Pool
+	redis  *redis.Client
 }
 
 // Open makes the dependencies of target `name` (framework, its Go module for the version).
-// One pgx pool of LAB_DB_POOL connections serves /users and the /db layer.
+// One pgx pool of LAB_DB_POOL connections serves /users, the /db layer and the groups; with
+// REDIS_URL, one go-redis pool of at most LAB_DB_POOL connections, connected before listening
+// (a Redis that does not answer fails the start, as on the Node targets).
 func Open(cfg config.Config, name, framework, module string) (*Deps, error) {
 	pool, err := store.OpenPool(context.Background(), cfg.DatabaseURL, cfg.DBPool)
 	if err != nil {
 		return nil, err
 	}
+	var rdb *redis.Client
+	if cfg.RedisURL != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		rdb, err = cache.Open(ctx, cfg.RedisURL, cfg.DBPool)
+		cancel()
+		if err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
+	users := store.NewUsers(pool)
+	verifier := auth.NewVerifier(cfg.AuthSecret)
 	return &Deps{
-		Users:       store.NewUsers(pool),
+		Users:       users,
 		DB:          dbapi.API{Layer: store.NewPgxLayer(pool)}, // DataLayers has pgx only
 		Upstream:    upstream.New(cfg.UpstreamURL, cfg.DBPool),
 		Log:         reqlog.New(),
-		Auth:        auth.NewVerifier(cfg.AuthSecret),
+		Auth:        verifier,
 		Meta:        meta.New(name, framework, module, DataLayers[0], cfg.DataLayer, cfg.DBPool),
 		UploadLimit: cfg.UploadLimit,
-		pool:        pool,
+		Groups: groups.New(users, store.NewAccounts(pool), store.NewReports(pool), verifier, rdb,
+			cfg.AuthTTL, cfg.CacheTTL, cfg.DBPool),
+		Served: contract.Served{Groups: contract.AllGroups, Redis: rdb != nil},
+		pool:   pool,
+		redis:  rdb,
 	}, nil
 }
 
-// Close ends the upstream client and the pool.
+// Close ends the upstream client, Redis and the pool.
 func (d *Deps) Close() {
 	d.Upstream.Close()
+	if d.redis != nil {
+		_ = d.redis.Close()
+	}
 	d.pool.Close()
 }
 

@@ -34,6 +34,10 @@ class Settings:
     #: ``LAB_DATA_LAYER``: the data layer behind ``/db`` (the manifest's `dataLayers` key).
     data_layer: str
     auth_secret: str
+    #: ``LAB_AUTH_TTL_SECONDS``: lifetime of login JWTs and sessions (scenarios 16, 19).
+    auth_ttl_seconds: int
+    #: ``LAB_CACHE_TTL_SECONDS``: TTL of the ``user:{id}`` entries (scenarios 14–15).
+    cache_ttl_seconds: int
     upload_limit_bytes: int
     #: ``LAB_REQUEST_TIMEOUT_MS`` (default 30 s), in seconds: how long a request's head and body
     #: may take to arrive; a client trickling bytes is cut off after it.
@@ -83,6 +87,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, data_layers: tuple[st
         db_pool=_integer(env, "LAB_DB_POOL", 10, 1, 1000),
         data_layer=data_layer,
         auth_secret=env.get("LAB_AUTH_SECRET") or "lab-secret",
+        auth_ttl_seconds=_integer(env, "LAB_AUTH_TTL_SECONDS", 900, 1, 86_400),
+        cache_ttl_seconds=_integer(env, "LAB_CACHE_TTL_SECONDS", 300, 1, 86_400),
         upload_limit_bytes=_integer(env, "LAB_UPLOAD_LIMIT_BYTES", 10 * 1024 * 1024, 1, 2**31 - 1),
         request_timeout=request_timeout(env),
         workers=_integer(env, "LAB_WORKERS", 1, 1, 256),

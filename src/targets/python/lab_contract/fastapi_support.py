@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
@@ -31,6 +32,24 @@ from .rules import only_file_part
 GET = ["GET", "HEAD"]
 #: What Node's HTTP server accepts by default (``maxHeaderSize``); gunicorn's limits are similar.
 MAX_HEADER_BYTES = 16 * 1024
+
+
+class MemberConvertor(Convertor[str]):
+    """``{id:member}``: a path segment naming a member, not one of its collection's literal paths.
+    A literal path wins, as in OpenAPI: ``PATCH /cache/users/warm`` is 405 with ``Allow: POST``,
+    where Starlette would otherwise hand it to ``PATCH /cache/users/{id}`` (whose body and id
+    checks would answer 415 or 400). The value stays text: the route's parameter validates it."""
+
+    regex = r"(?!(?:warm|flush)(?:/|$))[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("member", MemberConvertor())
 
 
 class ContractRequest(Request):

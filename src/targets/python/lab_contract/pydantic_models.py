@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from . import rules
@@ -118,3 +118,56 @@ class Updated(ContractModel):
 class Decremented(ContractModel):
     ok: bool
     retries: int
+
+
+# ---- 14–19: the contract groups -------------------------------------------------------------
+
+#: A user id in a path (``/cache/users/{id}``) and a post id (``/flow/posts/{id}``).
+UserId = Annotated[ParamInt, Path(ge=rules.USER_ID[0], le=rules.USER_ID[1])]
+PostId = Annotated[ParamInt, Path(ge=rules.POST_ID[0], le=rules.POST_ID[1])]
+TopAuthorsSize = Annotated[ParamInt, Query(ge=rules.TOP_AUTHORS_SIZE[0], le=rules.TOP_AUTHORS_SIZE[1])]
+SearchTerm = Annotated[
+    str,
+    Query(
+        min_length=rules.SEARCH_TERM_LENGTH[0],
+        max_length=rules.SEARCH_TERM_LENGTH[1],
+        pattern=rules.SEARCH_TERM_PATTERN,
+    ),
+]
+
+
+class UserRename(ContractModel):
+    name: Annotated[
+        str, StringConstraints(min_length=rules.NAME_LENGTH[0], max_length=rules.NAME_LENGTH[1]), NoNul
+    ]
+
+
+class CacheWarm(ContractModel):
+    # ``from`` is a Python keyword: the attribute is from_, the JSON property "from".
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, validate_by_name=False)
+
+    from_: Annotated[JsonInt, Field(alias="from", ge=rules.WARM_FROM[0], le=rules.WARM_FROM[1])]
+    count: Annotated[JsonInt, Field(ge=rules.WARM_COUNT[0], le=rules.WARM_COUNT[1])]
+
+
+class Login(ContractModel):
+    email: Annotated[
+        str, StringConstraints(min_length=rules.LOGIN_EMAIL_LENGTH[0], max_length=rules.LOGIN_EMAIL_LENGTH[1])
+    ]
+    password: Annotated[
+        str,
+        StringConstraints(
+            min_length=rules.LOGIN_PASSWORD_LENGTH[0], max_length=rules.LOGIN_PASSWORD_LENGTH[1]
+        ),
+    ]
+
+
+class PostRetitle(ContractModel):
+    title: Annotated[
+        str, StringConstraints(min_length=rules.TITLE_LENGTH[0], max_length=rules.TITLE_LENGTH[1]), NoNul
+    ]
+
+
+class LoginResult(ContractModel):
+    token: str
+    expiresIn: int

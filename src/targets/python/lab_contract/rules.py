@@ -236,3 +236,75 @@ def unsupported_strategy(strategy: str, layer: str, has: tuple[str, ...]) -> Api
         f"bulk insert strategy {strategy} is not implemented by the {layer} data layer "
         f"(it has: {', '.join(has)})"
     )
+
+
+# ---- 14–19: the contract groups (src/data/http/{cache,auth,aggregate,search,flow}-routes.ts) --
+CACHE_STRATEGIES = ("none", "aside", "miss")
+WARM_FROM = (1, 2_147_483_647)
+WARM_COUNT = (1, 10_000)
+LOGIN_EMAIL_LENGTH = (1, 254)
+LOGIN_PASSWORD_LENGTH = (1, 128)
+AGGREGATE_STRATEGIES = ("raw", "builder", "reduce")
+ORDERS_DIMENSIONS = ("country", "status")
+TOP_AUTHORS_SIZE = (1, 100, 10)
+SEARCH_STRATEGIES = ("ilike", "trigram", "fts")
+#: ``q`` of ``GET /db/search``: ASCII letters and digits in words separated by single spaces, so
+#: no LIKE wildcard or escape character can reach SQL.
+SEARCH_TERM_LENGTH = (3, 64)
+SEARCH_TERM_PATTERN = r"^[A-Za-z0-9]+( [A-Za-z0-9]+)*$"
+POST_ID = (1, 2_147_483_647)
+TITLE_LENGTH = (1, 200)
+
+_SEARCH_TERM = re.compile(SEARCH_TERM_PATTERN)
+
+
+def _plain_text(value: Any, where: str, length: tuple[int, int]) -> str:
+    """A string that is never stored (a password): its length only."""
+    if not isinstance(value, str) or not length[0] <= len(value) <= length[1]:
+        raise invalid(f"{where} must be a string of {length[0]} to {length[1]} characters")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    email: str
+    password: str
+
+
+def parse_rename(body: Any) -> str:
+    """``{name}`` of ``PATCH /cache/users/{id}``: 1–100 characters, nothing else."""
+    return _text(_object(body, "body", ("name",)).get("name"), "name", NAME_LENGTH)
+
+
+def parse_warm(body: Any) -> tuple[int, int]:
+    """``{from, count}`` of ``POST /cache/users/warm``."""
+    record = _object(body, "body", ("from", "count"))
+    return _integer(record.get("from"), "from", WARM_FROM), _integer(record.get("count"), "count", WARM_COUNT)
+
+
+def parse_login(body: Any) -> Credentials:
+    """``{email, password}`` of both logins (the email is only looked up, the password hashed)."""
+    record = _object(body, "body", ("email", "password"))
+    return Credentials(
+        _plain_text(record.get("email"), "email", LOGIN_EMAIL_LENGTH),
+        _plain_text(record.get("password"), "password", LOGIN_PASSWORD_LENGTH),
+    )
+
+
+def parse_retitle(body: Any) -> str:
+    """``{title}`` of ``PATCH /flow/posts/{id}``: 1–200 characters, nothing else."""
+    return _text(_object(body, "body", ("title",)).get("title"), "title", TITLE_LENGTH)
+
+
+def is_search_term(value: Any) -> bool:
+    return (
+        isinstance(value, str)
+        and SEARCH_TERM_LENGTH[0] <= len(value) <= SEARCH_TERM_LENGTH[1]
+        and _SEARCH_TERM.match(value) is not None
+    )
+
+
+def search_term(value: Any) -> str:
+    if not is_search_term(value):
+        raise invalid("q must be 3–64 ASCII letters and digits, words separated by single spaces")
+    return value

@@ -16,6 +16,11 @@ Statements per operation (checked through pg_stat_statements by the verifier):
      chunk of the driver's bind-parameter limit; update individual: N; bulk: 1 UPDATE … FROM
      (VALUES …). unnest and copy are raw-SQL strategies of the pg layer: not in this one.
   13 2 per uncontended decrement, every strategy: the read, then the write.
+  14–15 user by id 1, rename 1 (UPDATE … RETURNING), warm-up range 1.
+  16 account by email 1.  19 posts of an author 1, one post 1, retitle 1 (UPDATE … RETURNING).
+  17 raw: the contract's SQL through the session (text()); builder: the same aggregate built with
+     select()/func; reduce: only the needed columns, aggregated in code (top authors: 2, the
+     names of the top ones last). 18 search: 1 SELECT built per strategy.
 """
 
 from __future__ import annotations
@@ -34,19 +39,21 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    text,
     tuple_,
     update,
     values,
 )
 from sqlalchemy.orm import joinedload, load_only, selectinload
-from sqlalchemy.sql import Select
-from sqlalchemy.sql.dml import Insert, Update
+from sqlalchemy.sql import Select, TextClause
+from sqlalchemy.sql.dml import Insert, ReturningUpdate, Update
 
 from lab_contract.cursor import encode_cursor, iso_ms
 from lab_contract.jsonbody import json_value
+from lab_contract.reports import AGGREGATE_SQL
 from lab_contract.rules import NewBulkItem
 
-from .models import SHAPES, TYPE_MODELS, Author, Base, BulkItem, Product, User
+from .models import SHAPES, TYPE_MODELS, Author, Base, BulkItem, Document, Order, Post, Product, User
 
 #: The bulk insert strategies of this data layer, and its name in /meta and messages.
 LAYER = "sqlalchemy"
@@ -225,3 +232,172 @@ def sqlstate(error: BaseException) -> str | None:
     """The SQLSTATE of a DBAPI error as SQLAlchemy wraps it (psycopg and asyncpg)."""
     original = getattr(error, "orig", None)
     return getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+
+
+# ---- 14–15 cache-aside: the reads and the write behind the cache --------------------------------
+
+_USER_COLUMNS = (User.id, User.name, User.email, User.created_at)
+
+
+def user_row_json(row: Any) -> dict[str, Any]:
+    """A row of (id, name, email, created_at) as the contract's User."""
+    return {"id": row.id, "name": row.name, "email": row.email, "createdAt": iso_ms(row.created_at)}
+
+
+def rename_user(user_id: int, name: str) -> ReturningUpdate[Any]:
+    """One UPDATE … RETURNING the user's columns; no row: unknown id."""
+    return (
+        update(User)
+        .where(User.id == user_id)
+        .values(name=name)
+        .returning(*_USER_COLUMNS)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def users_in_range(first: int, count: int) -> Select[Any]:
+    """The users with first ≤ id < first + count, in 1 statement."""
+    return select(*_USER_COLUMNS).where(User.id >= first, User.id < first + count).order_by(User.id)
+
+
+# ---- 16 accounts, 19 an author's posts ------------------------------------------------------
+
+
+def account_by_email(email: str) -> Select[tuple[int, str, str]]:
+    return select(Author.id, Author.email, Author.password_hash).where(Author.email == email)
+
+
+_POST = (Post.id, Post.author_id, Post.title, Post.body, Post.view_count)
+
+
+def post_json(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "authorId": row.author_id,
+        "title": row.title,
+        "body": row.body,
+        "viewCount": row.view_count,
+    }
+
+
+def posts_of_author(author_id: int, skip: int, size: int) -> Select[tuple[int, str, int]]:
+    return (
+        select(Post.id, Post.title, Post.view_count)
+        .where(Post.author_id == author_id)
+        .order_by(Post.id)
+        .limit(size)
+        .offset(_rows(skip))
+    )
+
+
+def post_summary_json(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "title": row.title, "viewCount": row.view_count}
+
+
+def post_of_author(author_id: int, post_id: int) -> Select[Any]:
+    return select(*_POST).where(Post.id == post_id, Post.author_id == author_id)
+
+
+def retitle_post(author_id: int, post_id: int, title: str) -> ReturningUpdate[Any]:
+    """Another author's post is simply not matched: no row, 404."""
+    return (
+        update(Post)
+        .where(Post.id == post_id, Post.author_id == author_id)
+        .values(title=title)
+        .returning(*_POST)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# ---- 17 aggregation --------------------------------------------------------------------------
+
+#: The aggregate strategies of this layer (it has a query builder).
+AGGREGATE_STRATEGIES = ("raw", "builder", "reduce")
+
+
+def count_orders(strategy: str) -> Select[Any] | TextClause:
+    """raw and builder answer a count; reduce loads every id (the caller counts the rows)."""
+    if strategy == "raw":
+        return text(AGGREGATE_SQL["count"])
+    if strategy == "builder":
+        return select(func.count()).select_from(Order)
+    return select(Order.id)
+
+
+def orders_by(dimension: str, strategy: str) -> Select[Any] | TextClause:
+    """raw and builder: one row per key (key, orders, quantity, revenue, avg_amount), ordered by
+    key in byte order; reduce: (key, quantity, amount) of every order."""
+    if strategy == "raw":
+        return text(AGGREGATE_SQL[dimension])
+    key = getattr(Order, dimension)
+    if strategy == "builder":
+        return (
+            select(
+                key.label("key"),
+                func.count().label("orders"),
+                func.sum(Order.quantity).label("quantity"),
+                func.sum(Order.amount).label("revenue"),
+                func.round(func.avg(Order.amount), 2).label("avg_amount"),
+            )
+            .group_by(key)
+            .order_by(key.collate("C"))
+        )
+    return select(key, Order.quantity, Order.amount)
+
+
+def top_authors(strategy: str, size: int) -> Select[Any] | TextClause:
+    """raw and builder: (author_id, name, orders, revenue, avg_amount) of the top ``size``;
+    reduce: (author_id, amount) of every order, then ``author_names``."""
+    if strategy == "raw":
+        return text(AGGREGATE_SQL["top_authors"].format(size=":size")).bindparams(size=size)
+    if strategy == "builder":
+        revenue = func.sum(Order.amount).label("revenue")
+        return (
+            select(
+                Order.author_id,
+                Author.name,
+                func.count().label("orders"),
+                revenue,
+                func.round(func.avg(Order.amount), 2).label("avg_amount"),
+            )
+            .join(Author, Author.id == Order.author_id)
+            .group_by(Order.author_id, Author.name)
+            .order_by(revenue.desc(), Order.author_id)
+            .limit(size)
+        )
+    return select(Order.author_id, Order.amount)
+
+
+def author_names(ids: Sequence[int]) -> Select[tuple[int, str]]:
+    return select(Author.id, Author.name).where(Author.id.in_(ids))
+
+
+# ---- 18 search -------------------------------------------------------------------------------
+
+#: Every search is planned for its own term: SET LOCAL (transaction control, one round trip)
+#: makes PostgreSQL plan even a cached prepared statement afresh (asyncpg and psycopg both
+#: prepare repeated statements; after five runs PostgreSQL may switch one to a generic plan,
+#: which cannot tell a selective term from a common one).
+CUSTOM_PLAN = text("SET LOCAL plan_cache_mode = force_custom_plan")
+
+
+def search_documents(strategy: str, term: str, size: int) -> Select[tuple[int, str, dt.datetime]]:
+    """The ``size`` newest documents matching ``term``: ilike (no index can serve it), trigram
+    (lower(body) LIKE, the pg_trgm GIN index on lower(body)), fts (the tsvector, plainto_tsquery
+    with the english configuration). ``term`` holds no LIKE wildcard (the contract's pattern)."""
+    if strategy == "ilike":
+        where = Document.body.ilike(f"%{term}%")
+    elif strategy == "trigram":
+        where = func.lower(Document.body).like(f"%{term.lower()}%")
+    else:
+        where = Document.search_vector.match(term, postgresql_regconfig="english")
+    return (
+        select(Document.id, Document.title, Document.created_at)
+        .where(where)
+        .order_by(Document.created_at.desc(), Document.id.desc())
+        .limit(size)
+    )
+
+
+def search_hit_json(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "title": row.title, "createdAt": iso_ms(row.created_at)}

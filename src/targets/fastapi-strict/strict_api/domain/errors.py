@@ -8,7 +8,7 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    """A user, product, column shape or column type that does not exist."""
+    """A user, product, post, column shape, column type or orders dimension that does not exist."""
 
 
 class Conflict(DomainError):
@@ -20,7 +20,8 @@ class UnsupportedStrategy(DomainError):
 
 
 class InvalidCredentials(DomainError):
-    """A missing, malformed, badly signed or expired bearer token."""
+    """A missing, malformed, badly signed or expired bearer token; an unknown, expired or ended
+    session; a wrong email or password."""
 
 
 class UpstreamUnavailable(DomainError):

@@ -116,3 +116,110 @@ class LockStrategy(StrEnum):
     PESSIMISTIC = "pessimistic"
     OPTIMISTIC = "optimistic"
     SERIALIZABLE = "serializable"
+
+
+# ---- 14–19: the contract groups -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who a request is on behalf of: an author (its id as a string) and its email."""
+
+    subject: str
+    email: str
+
+    @property
+    def author_id(self) -> int:
+        return int(self.subject)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An author as an account: its email and password hash."""
+
+    id: int
+    email: str
+    password_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    email: str
+    password: str
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token: str
+    expires_in: int
+
+
+@dataclass(frozen=True, slots=True)
+class CacheInfo:
+    client: str
+    connections: int
+    ttl_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class PostSummary:
+    id: int
+    title: str
+    view_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorPost:
+    id: int
+    author_id: int
+    title: str
+    body: str
+    view_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class GroupStats:
+    key: str
+    orders: int
+    quantity: int
+    revenue: Decimal
+    avg_amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorRevenue:
+    author_id: int
+    name: str
+    orders: int
+    revenue: Decimal
+    avg_amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    id: int
+    title: str
+    created_at: datetime
+
+
+class CacheStrategy(StrEnum):
+    NONE = "none"
+    ASIDE = "aside"
+    MISS = "miss"
+
+
+class AggregateStrategy(StrEnum):
+    RAW = "raw"
+    BUILDER = "builder"
+    REDUCE = "reduce"
+
+
+class OrdersDimension(StrEnum):
+    COUNTRY = "country"
+    STATUS = "status"
+
+
+class SearchStrategy(StrEnum):
+    ILIKE = "ilike"
+    TRIGRAM = "trigram"
+    FTS = "fts"

@@ -7,29 +7,41 @@ entities here, so nothing above this layer sees an ORM object."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lab_contract import reports
 from lab_contract.rules import NewBulkItem as ItemInput
 from lab_sqlalchemy import models
 from lab_sqlalchemy import statements as sql
 
 from ..domain.errors import Conflict, NotFound
 from ..domain.model import (
+    Account,
+    AggregateStrategy,
     Author,
+    AuthorPost,
+    AuthorRevenue,
     BulkInsertStrategy,
     BulkUpdateStrategy,
     ColumnShape,
     ColumnType,
+    GroupStats,
     LoadStrategy,
     LockStrategy,
     NewBulkItem,
     NewUser,
+    OrdersDimension,
     PagePosition,
     Post,
+    PostSummary,
     QuantityUpdate,
     Row,
+    SearchHit,
+    SearchStrategy,
     User,
     UserPage,
 )
@@ -66,6 +78,17 @@ class SqlAlchemyUserRepository:
                 raise Conflict(f"a user with email {new.email} already exists") from None
             raise
         return _user(row)
+
+    async def rename(self, user_id: int, name: str) -> User | None:
+        row = (await self._session.execute(sql.rename_user(user_id, name))).one_or_none()
+        if row is None:
+            return None
+        await self._session.commit()
+        return User(row.id, row.name, row.email, row.created_at)
+
+    async def in_range(self, first: int, count: int) -> list[User]:
+        rows = await self._session.execute(sql.users_in_range(first, count))
+        return [User(row.id, row.name, row.email, row.created_at) for row in rows]
 
 
 class SqlAlchemyUserPagination:
@@ -196,3 +219,104 @@ class SqlAlchemyStockRepository:
                 return retries
             # optimistic: the version moved (a concurrent writer won); read again.
         raise Conflict(f"product {product_id}: decrement not applied after {sql.MAX_RETRIES} retries")
+
+
+# ---- 14–19 ----------------------------------------------------------------------------------
+
+
+class SqlAlchemyAccountRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def by_email(self, email: str) -> Account | None:
+        if "\x00" in email:
+            return None  # no stored email holds U+0000 (and PostgreSQL text cannot)
+        row = (await self._session.execute(sql.account_by_email(email))).one_or_none()
+        # The connection goes back to the pool before the password hash (tens of ms for author 1).
+        await self._session.close()
+        return None if row is None else Account(row.id, row.email, row.password_hash)
+
+
+def _decimal(text: str) -> Decimal:
+    return Decimal(text)
+
+
+def _group(row: Any) -> GroupStats:
+    key, orders, quantity, revenue, avg_amount = row
+    return GroupStats(key, int(orders), int(quantity), revenue, avg_amount)
+
+
+def _author_revenue(row: Any) -> AuthorRevenue:
+    author_id, name, orders, revenue, avg_amount = row
+    return AuthorRevenue(int(author_id), name, int(orders), revenue, avg_amount)
+
+
+class SqlAlchemyOrderReports:
+    """raw: the contract's SQL through the session; builder: select() and func; reduce: only the
+    columns needed, aggregated exactly in code (lab_contract.reports)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def count(self, strategy: AggregateStrategy) -> int:
+        result = await self._session.execute(sql.count_orders(strategy.value))
+        if strategy is AggregateStrategy.REDUCE:
+            return len(result.all())
+        return result.scalar_one()
+
+    async def by(self, dimension: OrdersDimension, strategy: AggregateStrategy) -> list[GroupStats]:
+        rows = (await self._session.execute(sql.orders_by(dimension.value, strategy.value))).all()
+        if strategy is not AggregateStrategy.REDUCE:
+            return [_group(row) for row in rows]
+        return [
+            GroupStats(g["key"], g["orders"], g["quantity"], _decimal(g["revenue"]), _decimal(g["avgAmount"]))
+            for g in reports.group_orders(rows)
+        ]
+
+    async def top_authors(self, strategy: AggregateStrategy, size: int) -> list[AuthorRevenue]:
+        rows = (await self._session.execute(sql.top_authors(strategy.value, size))).all()
+        if strategy is not AggregateStrategy.REDUCE:
+            return [_author_revenue(row) for row in rows]
+        top = reports.top_author_tallies(rows, size)
+        names = dict((await self._session.execute(sql.author_names([i for i, _ in top]))).all())
+        return [
+            AuthorRevenue(
+                a["authorId"], a["name"], a["orders"], _decimal(a["revenue"]), _decimal(a["avgAmount"])
+            )
+            for a in reports.with_names(top, names)
+        ]
+
+
+class SqlAlchemyDocumentSearch:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def search(self, strategy: SearchStrategy, term: str, size: int) -> list[SearchHit]:
+        # Planned for this term (see lab_sqlalchemy.statements.CUSTOM_PLAN).
+        await self._session.execute(sql.CUSTOM_PLAN)
+        rows = await self._session.execute(sql.search_documents(strategy.value, term, size))
+        return [SearchHit(row.id, row.title, row.created_at) for row in rows]
+
+
+def _post(row: Any) -> AuthorPost:
+    return AuthorPost(row.id, row.author_id, row.title, row.body, row.view_count)
+
+
+class SqlAlchemyAuthorPostRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def page(self, author_id: int, skip: int, size: int) -> list[PostSummary]:
+        rows = await self._session.execute(sql.posts_of_author(author_id, skip, size))
+        return [PostSummary(row.id, row.title, row.view_count) for row in rows]
+
+    async def get(self, author_id: int, post_id: int) -> AuthorPost | None:
+        row = (await self._session.execute(sql.post_of_author(author_id, post_id))).one_or_none()
+        return None if row is None else _post(row)
+
+    async def retitle(self, author_id: int, post_id: int, title: str) -> AuthorPost | None:
+        row = (await self._session.execute(sql.retitle_post(author_id, post_id, title))).one_or_none()
+        if row is None:
+            return None
+        await self._session.commit()
+        return _post(row)

@@ -13,7 +13,7 @@ from lab_sqlalchemy.statements import LAYER
 
 from ..container import Container
 from .errors import install_domain_error_handler
-from .routes import basic, db, protected, upload, users
+from .routes import auth, basic, cache, db, flow, protected, reports, upload, users
 
 
 def create_app() -> FastAPI:
@@ -34,7 +34,12 @@ def create_app() -> FastAPI:
         protected.router,
         upload.router_for(settings.upload_limit_bytes),
         db.router,
+        auth.router,
+        reports.router,
     ]
+    if settings.redis_url:
+        # Without Redis the cache, session and flow paths are not served: 404 like any unknown path.
+        routers += [cache.router, auth.session_router, flow.router]
     app = contract_app(lifespan, routers)
     install_domain_error_handler(app)
     return app

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..application import use_cases
 from ..container import Container
+from ..domain.model import Principal
 
 
 def container(request: Request) -> Container:
@@ -48,3 +49,27 @@ LoadAuthors = Annotated[use_cases.LoadAuthors, _per_session(Container.load_autho
 InsertBulkItems = Annotated[use_cases.InsertBulkItems, _per_session(Container.insert_bulk_items)]
 UpdateBulkItems = Annotated[use_cases.UpdateBulkItems, _per_session(Container.update_bulk_items)]
 DecrementStock = Annotated[use_cases.DecrementStock, _per_session(Container.decrement_stock)]
+ReadUserThroughCache = Annotated[
+    use_cases.ReadUserThroughCache, _per_session(Container.read_user_through_cache)
+]
+RenameUser = Annotated[use_cases.RenameUser, _per_session(Container.rename_user)]
+WarmUserCache = Annotated[use_cases.WarmUserCache, _per_session(Container.warm_user_cache)]
+LogInWithToken = Annotated[use_cases.LogInWithToken, _per_session(Container.log_in_with_token)]
+LogInWithSession = Annotated[use_cases.LogInWithSession, _per_session(Container.log_in_with_session)]
+ReportOrders = Annotated[use_cases.ReportOrders, _per_session(Container.report_orders)]
+SearchDocuments = Annotated[use_cases.SearchDocuments, _per_session(Container.search_documents)]
+ManageOwnPosts = Annotated[use_cases.ManageOwnPosts, _per_session(Container.manage_own_posts)]
+
+
+async def session_principal(request: Request, app: ContainerDep) -> Principal:
+    """The principal of the request's session (the ``SessionStore`` port); InvalidCredentials
+    (401) otherwise. Routes declare it first: it runs before parameters and body are validated."""
+    return await app.session_store().principal(request.headers.get("authorization"))
+
+
+def login_token_principal(request: Request, app: ContainerDep) -> Principal:
+    return app.login_tokens.principal(request.headers.get("authorization"))
+
+
+SessionPrincipal = Annotated[Principal, Depends(session_principal)]
+LoginTokenPrincipal = Annotated[Principal, Depends(login_token_principal)]
