@@ -88,6 +88,17 @@ describe('Pocock-type levels', () => {
       familyLevel({ minLooks: 3, maxLooks: 20 }, nominalLevel({ minLooks: 3, maxLooks: 20 }, 0.01)),
     ).toBeCloseTo(0.01, 3);
   });
+
+  it('fall back to Bonferroni over the looks below what the simulations resolve', () => {
+    // 21 pairs of a 7-target ranking sharing a run's α with a dozen rankings reach ~4·10⁻⁵.
+    const plan = { minLooks: 3, maxLooks: 10 };
+    const tiny = 4e-5;
+    expect(nominalLevel(plan, tiny)).toBeCloseTo(tiny / 8, 15);
+    // Valid by the union bound over the 8 looks; the simulations agree within their resolution.
+    expect(familyLevel(plan, nominalLevel(plan, tiny))).toBeLessThanOrEqual(2 / 40_001);
+    // And continuous with the simulated levels just above the resolution.
+    expect(nominalLevel(plan, 1e-3)).toBeGreaterThan(nominalLevel(plan, tiny));
+  });
 });
 
 describe('error rates under continuous monitoring (A/A)', () => {

@@ -7,8 +7,8 @@
  *     Redis client's CPU for three commands (~30–60 µs here): as much again as a raw pg read,
  *     but a few percent of an ORM's read (first quick run: pg 0.60 → 1.26 ms, TypeORM 1.25 →
  *     1.82, MikroORM 2.86 → 2.89). So raw pg asserts no cache ≥ 1.1× faster than a pure miss
- *     (the original lab measured a pure miss 16% slower than no cache), the ORM layers that a
- *     pure miss is never faster than no cache;
+ *     (the original lab measured a pure miss 16% slower than no cache), the ORM layers that no
+ *     cache is faster than a pure miss or within ±5% of it (an interval reaching both ways fails);
  *   - a 90/10 hit/miss mix is ≥ 1.2× faster than no cache (the original: 4.5× the throughput
  *     with a warm cache-aside; the margin is the issue's).
  * The mix is exact: operation i is a miss when i % 10 === 9, a hit otherwise.
@@ -60,7 +60,7 @@ for (const name of layersFromEnv()) {
     const cheapRead = name === 'pg';
     const title = cheapRead
       ? 'no cache is ≥1.1× faster than a pure miss'
-      : 'a pure miss is never faster than no cache';
+      : 'no cache is faster than a pure miss, or within ±5%';
     test(title, async () => {
       await compareVariants({
         suite: SUITE,
@@ -71,9 +71,11 @@ for (const name of layersFromEnv()) {
           variant: 'pure-miss',
           operation: (i, r) => readUser(cached().cache, cached().hotId(i, r), 'miss'),
         },
+        // Dear reads: no cache must be significantly faster (minRatio 1) or within ±5% of a
+        // miss; an interval reaching both ways fails as unconfirmed.
         ...(cheapRead
           ? { minRatio: 1.1 }
-          : { expected: ['faster', 'no-difference', 'inconclusive'] as Verdict[] }),
+          : { minRatio: 1, expected: ['faster', 'no-difference'] as Verdict[] }),
         concurrency: CONCURRENCY,
         operations: OPERATIONS,
         warmup: WARMUP,

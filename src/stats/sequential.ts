@@ -119,15 +119,18 @@ export function familyLevel(plan: LookPlan, nominal: number): number {
   return (lo + 1) / (sims.length + 1);
 }
 
-/** The nominal per-look level whose family level is `alpha` (the Pocock level). */
+/**
+ * The nominal per-look level whose family level is `alpha` (the Pocock level). Below what the
+ * simulations resolve (many pairs sharing a run's α: 21 pairs × several rankings reach 10⁻⁵),
+ * Bonferroni over the looks: α / looks keeps the family level (a union bound), only more
+ * conservatively than Pocock.
+ */
 export function nominalLevel(plan: LookPlan, alpha: number): number {
   if (!(alpha > 0 && alpha < 1)) throw new Error(`alpha ${alpha} not in (0, 1)`);
   const sims = nullMinP(plan);
   // The largest simulated minimum x with (#≤x + 1)/(N + 1) ≤ α.
   const k = Math.floor(alpha * (sims.length + 1)) - 1;
-  if (k < 1) {
-    throw new Error(`alpha ${alpha} is below what ${sims.length} simulations resolve`);
-  }
+  if (k < 1) return alpha / (plan.maxLooks - plan.minLooks + 1);
   return Math.min(sims[k - 1] as number, CAP);
 }
 
