@@ -8,7 +8,10 @@
  * and the same run written twice changes nothing. Sections are written as Biome formats them, so
  * `pnpm check` stays clean.
  *
- *   node scripts/docs-figures.ts reports/latest.json [--readme] [--readme-section <name>] [--root <checkout>]
+ * Several runs may be given: a scenario that more than one of them measured gets each run's
+ * figures in turn (the README's summary comes from the first run).
+ *
+ *   node scripts/docs-figures.ts <run.json>… [--readme] [--readme-section <name>] [--root <checkout>]
  *
  * Exit codes: 0 done, 1 a page's markers are malformed, 2 a wrong argument or a file that is not
  * a run report.
@@ -21,13 +24,13 @@ import { formatWithBiome, parseDocsArgs, runDocsCommand } from '../src/report/do
 import { type DocFile, fillPages, fillReadme } from '../src/report/docs-figures.ts';
 
 const USAGE =
-  'Usage: node scripts/docs-figures.ts <run.json> [--readme] [--readme-section <name>] [--root <checkout>]';
+  'Usage: node scripts/docs-figures.ts <run.json>… [--readme] [--readme-section <name>] [--root <checkout>]';
 const PAGES = 'docs/scenarios';
 
 runDocsCommand('docs-figures', () => {
   const args = parseDocsArgs(
     process.argv.slice(2),
-    { flags: ['--readme'], values: ['--root', '--readme-section'] },
+    { flags: ['--readme'], values: ['--root', '--readme-section'], several: true },
     USAGE,
   );
   const root = resolve(args.values.get('--root') ?? REPO_ROOT);
@@ -36,7 +39,7 @@ runDocsCommand('docs-figures', () => {
     .filter((name) => name.endsWith('.md'))
     .sort()
     .map((name) => read(`${PAGES}/${name}`));
-  const filled = fillPages(args.report, pages, formatWithBiome);
+  const filled = fillPages(args.reports, pages, formatWithBiome);
   const changed = [...filled.changed];
   const section = args.values.get('--readme-section');
   if (args.flags.has('--readme') || section !== undefined) {
@@ -49,7 +52,9 @@ runDocsCommand('docs-figures', () => {
     console.log(`updated ${file.path}`);
   }
   if (changed.length === 0)
-    console.log(`nothing to update: the pages already show run ${args.report.runId}`);
+    console.log(
+      `nothing to update: the pages already show run ${args.reports.map((r) => r.runId).join(', ')}`,
+    );
   if (filled.withoutPage.length > 0) {
     console.log(`scenarios of the run without a page: ${filled.withoutPage.join(', ')}`);
   }

@@ -134,6 +134,27 @@ describe('docs-figures', () => {
     expect(readFileSync(join(two, 'README.md'), 'utf8')).toBe(readme);
   });
 
+  it('shows every given run that measured a scenario, in the order given', () => {
+    const several = checkout('several', {
+      'docs/scenarios/01-lightweight.md': `${BEFORE_01}${section('01-lightweight')}${AFTER_01}`,
+      'README.md': README,
+    });
+    const second = { ...fixtureReport(), runId: '2026-11-26T08-00-00Z-second' };
+    writeFileSync(join(several, 'second.json'), JSON.stringify(second));
+    const run = generate(several, join(several, 'run.json'), join(several, 'second.json'));
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const page = between(
+      readFileSync(join(several, 'docs/scenarios/01-lightweight.md'), 'utf8'),
+      '01-lightweight',
+    );
+    const first = page.indexOf(fixtureReport().runId);
+    expect(first).toBeGreaterThan(-1);
+    expect(page.indexOf(second.runId)).toBeGreaterThan(first);
+    // Each run brings its own ranking: the fixture's table appears once per run.
+    expect(page.split('**Machine**')).toHaveLength(3);
+  });
+
   it('refuses a file that is not a run report with one line and exit code 2', () => {
     const bogus = join(dir, 'package.json');
     writeFileSync(bogus, JSON.stringify({ name: 'not a report' }));

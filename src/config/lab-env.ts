@@ -10,7 +10,12 @@ import { externalTargetFromEnv } from '../launcher/external.ts';
 import { parseCpuList } from '../launcher/launch.ts';
 import { runAlpha, verdictSuites } from '../load/alpha.ts';
 import { scenarioSettings } from '../load/http-scenario.ts';
-import { engineFromEnv, generatorsFromEnv, targetsFromEnv } from '../load/http-suite.ts';
+import {
+  engineFromEnv,
+  generatorsFromEnv,
+  targetsFromEnv,
+  variantHttpSkipReason,
+} from '../load/http-suite.ts';
 import { budgetSeconds, interleaveSettings, sliceSettings } from '../load/ranking-run.ts';
 import { findTool } from '../load/tool-process.ts';
 import { claimRounds } from '../load/variant-compare.ts';
@@ -149,6 +154,11 @@ export const ENV_RULES: readonly EnvRule[] = [
     ),
   },
   { name: 'LAB_ENGINE', valid: 'k6, inprocess', check: via(engineFromEnv) },
+  {
+    name: 'LAB_VARIANT_HTTP',
+    valid: '1 or 0 (HTTP rankings of 09–19 in quick runs)',
+    check: via((env) => variantHttpSkipReason(env)),
+  },
   {
     name: 'LAB_K6_GENERATORS',
     valid: 'an integer 1–64, with LAB_ENGINE=k6',

@@ -117,7 +117,7 @@ export function familiesFromEnv(env: NodeJS.ProcessEnv = process.env): {
     }
   }
   const phases: Array<'throughput' | 'latency'> =
-    model === 'closed'
+    model === 'closed' || (model === undefined && isQuick(env))
       ? ['throughput']
       : model === 'open'
         ? ['latency']
@@ -195,7 +195,7 @@ export async function defineDbHttpSuite(scenarioId: string): Promise<void> {
   ].filter((target) => target.supports.includes('db'));
   const lab = useLab({ fixtures: [...new Set(['users', ...scenario.fixtures])] });
   const suite = `bench/db-advanced/http-${scenario.id}`;
-  const skip = engine === 'k6' ? await k6SkipReason() : undefined;
+  const skip = variantHttpSkipReason() ?? (engine === 'k6' ? await k6SkipReason() : undefined);
   const budget = budgetSeconds(process.env, DB_VARIANT_BUDGET);
   // 09 keeps its in-process profile for the verdict suite; over HTTP it uses the db profile.
   const settings = scenarioSettings({ ...scenario, load: CLOSED_10_VUS_DB });
@@ -283,6 +283,25 @@ const QUICK_DB_TARGETS = ['fastify', 'fastify+typeorm', 'fastify+mikroorm'];
 const DB_VARIANT_BUDGET = { quick: 6, full: 45 };
 /** Group suites (14–19) rank through k6 scripts with several requests per iteration. */
 const GROUP_VARIANT_BUDGET = { quick: 15, full: 60 };
+
+/**
+ * Whether the per-variant HTTP rankings of scenarios 09–19 (bench/db-advanced/http-*,
+ * bench/caching/http-*, bench/auth/http-16, bench/real-world/http-19) run: always in full runs; in
+ * quick runs only with `LAB_VARIANT_HTTP=1`. Why: a quick budget holds their minimum of three
+ * blocks (through k6 a block of eight targets takes ~18 s), and at a quick run's share of α
+ * (~0.05% per ranking) three blocks decide nothing — in the quick run 2026-12-04T16-09-54Z their
+ * 38 rankings took 23 of its 50 minutes and decided none of their comparisons. The
+ * in-process suites of 09–19 assert every claim of those scenarios in quick runs too.
+ */
+export function variantHttpSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const raw = env.LAB_VARIANT_HTTP;
+  if (raw !== undefined && raw !== '' && !['0', '1'].includes(raw)) {
+    throw new Error(`LAB_VARIANT_HTTP must be 1 or 0, got ${JSON.stringify(raw)}`);
+  }
+  if (raw === '0') return 'LAB_VARIANT_HTTP=0';
+  if (raw === '1' || !isQuick(env)) return undefined;
+  return 'quick mode asserts 09–19 in-process only (LAB_VARIANT_HTTP=1 ranks the variants over HTTP too)';
+}
 /**
  * The body of an HTTP bench file of scenarios 14–19 (bench/caching/http-14…, bench/auth/http-16…,
  * bench/db-advanced/http-17…, http-18…, bench/real-world/http-19…): one scenario, one test per
@@ -306,7 +325,7 @@ export async function defineGroupHttpSuite(scenarioId: string): Promise<void> {
     ...(scenario.setScales ? { setScales: scenario.setScales } : {}),
   });
   const suite = `bench/${scenario.category}/http-${scenario.id}`;
-  const skip = await k6SkipReason();
+  const skip = variantHttpSkipReason() ?? (await k6SkipReason());
   const budget = budgetSeconds(process.env, GROUP_VARIANT_BUDGET);
   const settings = scenarioSettings(scenario);
   let started: { sessions: OpenTargetSession[]; upstream: Upstream } | undefined;

@@ -66,13 +66,19 @@ export interface RankingRunOptions {
   budgetSeconds?: number;
   /** In-process engine: fine interleaving of the targets (default true, `LAB_INTERLEAVE`). */
   interleave?: boolean;
-  /** Fresh processes every this many blocks (default 1, `LAB_RESTART_EVERY`; 0 = never). */
+  /**
+   * Fresh processes every this many blocks (default 1, `LAB_RESTART_EVERY`; 0 = never). Quick
+   * runs default to 0: see `quickRankingDefaults`.
+   */
   restartEvery?: number;
   /** Families to measure; default both: throughput, then median latency. */
   phases?: ReadonlyArray<'throughput' | 'latency'>;
   /** Open-model rate of the latency family; default half the slowest target's throughput. */
   latencyRate?: number;
-  /** Margins of the verdicts (default 1.05 both: faster ≥ 5%, the same within ±5%). */
+  /**
+   * Margins of the verdicts (default 1.05 both: faster ≥ 5%, the same within ±5%; 1.1 in quick
+   * runs, see `quickRankingDefaults`).
+   */
   minRatio?: number;
   equivalenceMargin?: number;
   /** Cap on blocks per family (default: what the budget allows, at most 60). */
@@ -143,6 +149,28 @@ export function sliceSettings(env: NodeJS.ProcessEnv = process.env): {
     throw new Error(`LAB_SLICE must be > 0 seconds, got ${JSON.stringify(env.LAB_SLICE)}`);
   }
   return { slice: fromEnv ?? (quick ? 0.5 : 1), rewarm: 0.5, warmup: quick ? 1 : 5 };
+}
+
+/** The margin of quick rankings, whose processes are not replicated. */
+export const QUICK_MARGIN = 1.1;
+
+/**
+ * What quick runs change in a ranking unless its caller says otherwise: the processes stay up for
+ * the whole ranking (restarting four targets before every block left 3 blocks in the 25-s quick
+ * budget, and at a quick run's share of α — ~0.05% per ranking, 35 suites sharing 5% — three
+ * blocks decided 1 of the 607 comparisons of the quick run 2026-12-04T16-09-54Z), so about
+ * three times as many blocks fit. Process-to-process variation (~5% in the noise pilot,
+ * docs/measurement.md) is then not replicated, so the verdicts use 10% margins, as the db
+ * rankings (which never restart) do. Full runs restart before every block and use 5%.
+ */
+export function quickRankingDefaults(env: NodeJS.ProcessEnv = process.env): {
+  restartEvery?: number;
+  minRatio?: number;
+  equivalenceMargin?: number;
+} {
+  return isQuick(env)
+    ? { restartEvery: 0, minRatio: QUICK_MARGIN, equivalenceMargin: QUICK_MARGIN }
+    : {};
 }
 
 /** Seconds of measured blocks per scenario: LAB_BUDGET, else 25 quick / 180 full. */
@@ -249,7 +277,8 @@ export function generatorBound(result: Result): string | undefined {
   return undefined;
 }
 
-export async function runRanking(options: RankingRunOptions): Promise<RankingRun> {
+export async function runRanking(given: RankingRunOptions): Promise<RankingRun> {
+  const options: RankingRunOptions = { ...quickRankingDefaults(), ...given };
   const { scenario, lab } = options;
   const engine = options.engine ?? 'inprocess';
   const alpha = options.alpha ?? 0.05;

@@ -7,18 +7,21 @@ import type { RunReport } from './types.ts';
 
 /**
  * The command line the documentation generators share (scripts/docs-figures.ts,
- * scripts/seed-findings.ts): one run report, a few options; anything wrong is one line on stderr
- * and exit code 2, as in `pnpm lab`.
+ * scripts/seed-findings.ts): one run report (several where `several` is allowed), a few options;
+ * anything wrong is one line on stderr and exit code 2, as in `pnpm lab`.
  */
 export interface DocsArgs {
+  /** The first report given. */
   report: RunReport;
+  /** Every report given, in order. */
+  reports: RunReport[];
   flags: Set<string>;
   values: Map<string, string>;
 }
 
 export function parseDocsArgs(
   argv: readonly string[],
-  known: { flags?: readonly string[]; values?: readonly string[] },
+  known: { flags?: readonly string[]; values?: readonly string[]; several?: boolean },
   usage: string,
 ): DocsArgs {
   const flags = new Set<string>();
@@ -34,8 +37,13 @@ export function parseDocsArgs(
     } else if (arg.startsWith('--')) throw usageError(`unknown option ${arg}. ${usage}`);
     else files.push(arg);
   }
-  if (files.length !== 1) throw usageError(`expected one run report. ${usage}`);
-  return { report: loadRunReport(files[0] as string), flags, values };
+  if (files.length === 0 || (files.length > 1 && !known.several)) {
+    throw usageError(
+      `expected ${known.several ? 'one or more run reports' : 'one run report'}. ${usage}`,
+    );
+  }
+  const reports = files.map((file) => loadRunReport(file));
+  return { report: reports[0] as RunReport, reports, flags, values };
 }
 
 /** Runs a generator: its errors become one line and an exit code, never a stack. */

@@ -225,13 +225,19 @@ export interface FilledPages {
 /** Puts a generated section in the repository's canonical form (the formatter `pnpm check` runs). */
 export type FormatSection = (markdown: string, path: string) => string;
 
-/** Fills every marked section of `files` whose scenario the run holds; leaves the others. */
+/**
+ * Fills every marked section of `files` whose scenario the runs hold; leaves the others. A
+ * scenario measured by several of the runs (e.g. its in-process suite in one, its HTTP suite with
+ * more targets in another) gets each run's figures, in the order the runs are given.
+ */
 export function fillPages(
-  report: RunReport,
+  reports: RunReport | readonly RunReport[],
   files: readonly DocFile[],
   format: FormatSection = (markdown) => markdown,
 ): FilledPages {
-  const inRun = new Set(runScenarios(report));
+  const runs = Array.isArray(reports) ? reports : [reports as RunReport];
+  const holding = (name: string) => runs.filter((run) => runScenarios(run).includes(name));
+  const inRun = new Set(runs.flatMap(runScenarios));
   const pages = new Map<string, string>();
   const changed: DocFile[] = [];
   for (const file of files) {
@@ -239,7 +245,8 @@ export function fillPages(
     for (const name of markerNames(file.text)) {
       if (!pages.has(name)) pages.set(name, file.path);
       if (inRun.has(name)) {
-        const figures = format(scenarioFigures(report, name), file.path);
+        const sections = holding(name).map((run) => scenarioFigures(run, name));
+        const figures = format(sections.join('\n\n'), file.path);
         text = replaceSection(text, name, figures, file.path);
       }
     }

@@ -103,6 +103,17 @@ async function openWarm(
 }
 
 const TEST_SLACK_MS = 180_000;
+
+/**
+ * The targets of 20–22: `LAB_TARGETS`, else the default targets — in quick mode only the first of
+ * them. A quick run shows each stress scenario working (and the planted leak found) on one
+ * framework; each more target costs a soak's warm-up of 1–2 min, which made bench/stress ~15 min
+ * of the quick run.
+ */
+export function stressTargets(env: NodeJS.ProcessEnv = process.env): string[] {
+  const targets = targetsFromEnv(env);
+  return env.LAB_TARGETS || !isQuick(env) ? targets : targets.slice(0, 1);
+}
 /** Seconds of load at the base before a spike. */
 const SPIKE_WARMUP = 10;
 
@@ -113,7 +124,7 @@ export async function defineSpikeSuite(): Promise<void> {
   const seconds = profile.before + profile.rampUp + profile.hold + profile.rampDown + profile.after;
   const engine = process.env.LAB_ENGINE === 'k6' ? 'k6' : 'inprocess';
   const skip = engine === 'k6' ? await k6SkipReason() : undefined;
-  for (const target of targetsFromEnv()) {
+  for (const target of stressTargets()) {
     const title = `20 spike ${profile.base} → ${profile.peak} → ${profile.base} users: ${target} (${file.scenario.id}, ${engine})`;
     if (skip) {
       test.skip(`${title} — skipped: ${skip}`, () => {});
@@ -213,7 +224,7 @@ export function defineSoakSuite(): void {
     },
     timeout,
   );
-  for (const target of targetsFromEnv()) {
+  for (const target of stressTargets()) {
     test(
       `21 soak: ${target} is not called a leak (${file.scenario.id})`,
       async () => {
@@ -234,7 +245,7 @@ export function defineColdWarmSuite(): void {
     process.env.LAB_STRESS_SCENARIO ?? '03-db-read',
   );
   const probe = coldWarmSettings(0.05);
-  for (const target of targetsFromEnv()) {
+  for (const target of stressTargets()) {
     test(
       `22 cold vs warm: ${target} (${file.scenario.id}, ${probe.repetitions} repetitions per condition)`,
       async () => {
