@@ -9,7 +9,8 @@
  * `pnpm check` stays clean.
  *
  * Several runs may be given: a scenario that more than one of them measured gets each run's
- * figures in turn (the README's summary comes from the first run).
+ * figures in turn (the README's summary comes from the first run). `--only <id,…>` fills only
+ * those scenarios' sections.
  *
  *   node scripts/docs-figures.ts <run.json>… [--readme] [--readme-section <name>] [--root <checkout>]
  *
@@ -24,13 +25,13 @@ import { formatWithBiome, parseDocsArgs, runDocsCommand } from '../src/report/do
 import { type DocFile, fillPages, fillReadme } from '../src/report/docs-figures.ts';
 
 const USAGE =
-  'Usage: node scripts/docs-figures.ts <run.json>… [--readme] [--readme-section <name>] [--root <checkout>]';
+  'Usage: node scripts/docs-figures.ts <run.json>… [--readme] [--readme-section <name>] [--only <scenario,…>] [--root <checkout>]';
 const PAGES = 'docs/scenarios';
 
 runDocsCommand('docs-figures', () => {
   const args = parseDocsArgs(
     process.argv.slice(2),
-    { flags: ['--readme'], values: ['--root', '--readme-section'], several: true },
+    { flags: ['--readme'], values: ['--root', '--readme-section', '--only'], several: true },
     USAGE,
   );
   const root = resolve(args.values.get('--root') ?? REPO_ROOT);
@@ -39,7 +40,11 @@ runDocsCommand('docs-figures', () => {
     .filter((name) => name.endsWith('.md'))
     .sort()
     .map((name) => read(`${PAGES}/${name}`));
-  const filled = fillPages(args.reports, pages, formatWithBiome);
+  const only = args.values
+    .get('--only')
+    ?.split(',')
+    .map((id) => id.trim());
+  const filled = fillPages(args.reports, pages, formatWithBiome, only);
   const changed = [...filled.changed];
   const section = args.values.get('--readme-section');
   if (args.flags.has('--readme') || section !== undefined) {

@@ -153,6 +153,18 @@ describe('docs-figures', () => {
     expect(page.indexOf(second.runId)).toBeGreaterThan(first);
     // Each run brings its own ranking: the fixture's table appears once per run.
     expect(page.split('**Machine**')).toHaveLength(3);
+    // --only: the other scenarios' sections are left as they are.
+    const limited = checkout('only', {
+      'docs/scenarios/01-lightweight.md': `${BEFORE_01}${section('01-lightweight')}${AFTER_01}`,
+      'docs/scenarios/06-middleware.md': `# 06\n\n${section('06-middleware')}\n`,
+      'README.md': README,
+    });
+    const onlyRun = generate(limited, join(limited, 'run.json'), '--only', '06-middleware');
+    expect(onlyRun.code, onlyRun.stderr).toBe(0);
+    const untouched = readFileSync(join(limited, 'docs/scenarios/01-lightweight.md'), 'utf8');
+    expect(between(untouched, '01-lightweight')).toBe(`\n${PLACEHOLDER}\n`);
+    const filled = readFileSync(join(limited, 'docs/scenarios/06-middleware.md'), 'utf8');
+    expect(between(filled, '06-middleware')).toContain(fixtureReport().runId);
   });
 
   it('refuses a file that is not a run report with one line and exit code 2', () => {

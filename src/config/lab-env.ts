@@ -10,15 +10,11 @@ import { externalTargetFromEnv } from '../launcher/external.ts';
 import { parseCpuList } from '../launcher/launch.ts';
 import { runAlpha, verdictSuites } from '../load/alpha.ts';
 import { scenarioSettings } from '../load/http-scenario.ts';
-import {
-  engineFromEnv,
-  generatorsFromEnv,
-  targetsFromEnv,
-  variantHttpSkipReason,
-} from '../load/http-suite.ts';
+import { engineFromEnv, generatorsFromEnv, targetsFromEnv } from '../load/http-suite.ts';
 import { budgetSeconds, interleaveSettings, sliceSettings } from '../load/ranking-run.ts';
 import { findTool } from '../load/tool-process.ts';
 import { claimRounds } from '../load/variant-compare.ts';
+import { variantHttpSkipReason } from '../load/variant-http.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { readTargetConfig } from '../targets/shared/config.ts';
 

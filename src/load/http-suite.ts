@@ -34,6 +34,7 @@ import { k6SkipReason } from './k6/binary.ts';
 import { budgetSeconds, runRanking } from './ranking-run.ts';
 import type { Result } from './result.ts';
 import { testAlpha } from './test-alpha.ts';
+import { variantHttpSkipReason } from './variant-http.ts';
 
 /**
  * The body of a basic HTTP bench file (bench/basic/0N-*.bench.ts): one scenario, the default
@@ -284,24 +285,6 @@ const DB_VARIANT_BUDGET = { quick: 6, full: 45 };
 /** Group suites (14–19) rank through k6 scripts with several requests per iteration. */
 const GROUP_VARIANT_BUDGET = { quick: 15, full: 60 };
 
-/**
- * Whether the per-variant HTTP rankings of scenarios 09–19 (bench/db-advanced/http-*,
- * bench/caching/http-*, bench/auth/http-16, bench/real-world/http-19) run: always in full runs; in
- * quick runs only with `LAB_VARIANT_HTTP=1`. Why: a quick budget holds their minimum of three
- * blocks (through k6 a block of eight targets takes ~18 s), and at a quick run's share of α
- * (~0.05% per ranking) three blocks decide nothing — in the quick run 2026-12-04T16-09-54Z their
- * 38 rankings took 23 of its 50 minutes and decided none of their comparisons. The
- * in-process suites of 09–19 assert every claim of those scenarios in quick runs too.
- */
-export function variantHttpSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const raw = env.LAB_VARIANT_HTTP;
-  if (raw !== undefined && raw !== '' && !['0', '1'].includes(raw)) {
-    throw new Error(`LAB_VARIANT_HTTP must be 1 or 0, got ${JSON.stringify(raw)}`);
-  }
-  if (raw === '0') return 'LAB_VARIANT_HTTP=0';
-  if (raw === '1' || !isQuick(env)) return undefined;
-  return 'quick mode asserts 09–19 in-process only (LAB_VARIANT_HTTP=1 ranks the variants over HTTP too)';
-}
 /**
  * The body of an HTTP bench file of scenarios 14–19 (bench/caching/http-14…, bench/auth/http-16…,
  * bench/db-advanced/http-17…, http-18…, bench/real-world/http-19…): one scenario, one test per

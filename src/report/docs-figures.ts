@@ -228,16 +228,18 @@ export type FormatSection = (markdown: string, path: string) => string;
 /**
  * Fills every marked section of `files` whose scenario the runs hold; leaves the others. A
  * scenario measured by several of the runs (e.g. its in-process suite in one, its HTTP suite with
- * more targets in another) gets each run's figures, in the order the runs are given.
+ * more targets in another) gets each run's figures, in the order the runs are given. `only`
+ * limits the filling to those scenarios.
  */
 export function fillPages(
   reports: RunReport | readonly RunReport[],
   files: readonly DocFile[],
   format: FormatSection = (markdown) => markdown,
+  only?: readonly string[],
 ): FilledPages {
   const runs = Array.isArray(reports) ? reports : [reports as RunReport];
   const holding = (name: string) => runs.filter((run) => runScenarios(run).includes(name));
-  const inRun = new Set(runs.flatMap(runScenarios));
+  const inRun = new Set(runs.flatMap(runScenarios).filter((name) => !only || only.includes(name)));
   const pages = new Map<string, string>();
   const changed: DocFile[] = [];
   for (const file of files) {

@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import type { Reporter, TestModule, TestSpecification } from 'vitest/node';
 import { REPO_ROOT } from '../launcher/registry.ts';
 import { makesVerdicts } from '../load/alpha.ts';
+import { skipsAsVariantHttp } from '../load/variant-http.ts';
 
 /**
  * Whole-run progress for `pnpm bench`, next to vitest's own output: how many suites are done,
@@ -19,9 +20,13 @@ export default class BenchProgressReporter implements Reporter {
     this.total = specifications.length;
     // The run's error budget is shared by the suites that make verdicts (src/load/alpha.ts);
     // workers are forked after this, with this process's environment.
+    // A file left out as a whole (quick runs' per-variant HTTP rankings) spends none of it.
     const verdictFiles = specifications
       .map((spec) => spec.moduleId)
-      .filter((file) => makesVerdicts(readFileSync(file, 'utf8')))
+      .filter((file) => {
+        const source = readFileSync(file, 'utf8');
+        return makesVerdicts(source) && !skipsAsVariantHttp(source);
+      })
       .map((file) => relative(REPO_ROOT, file));
     process.env.LAB_VERDICT_SUITES = JSON.stringify([...new Set(verdictFiles)]);
     this.started = performance.now();
