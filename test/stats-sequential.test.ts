@@ -89,6 +89,22 @@ describe('Pocock-type levels', () => {
     ).toBeCloseTo(0.01, 3);
   });
 
+  it('are the largest nominal levels whose family level is alpha: verdict and interval agree', () => {
+    // A claim "≥5× faster" was called faster with a printed interval of [4.97, 139]: the level of
+    // its interval was one simulation stricter than the level its decision used.
+    for (const plan of [
+      { minLooks: 3, maxLooks: 10 },
+      { minLooks: 3, maxLooks: 18 },
+      { minLooks: 3, maxLooks: 40 },
+    ]) {
+      for (const alpha of [0.05, 0.01, 1.6e-4, 4e-5, 1e-6]) {
+        const nominal = nominalLevel(plan, alpha);
+        expect(familyLevel(plan, nominal)).toBeLessThanOrEqual(alpha);
+        expect(familyLevel(plan, nominal * (1 + 1e-9))).toBeGreaterThan(alpha);
+      }
+    }
+  });
+
   it('fall back to Bonferroni over the looks below what the simulations resolve', () => {
     // 21 pairs of a 7-target ranking sharing a run's α with a dozen rankings reach ~4·10⁻⁵.
     const plan = { minLooks: 3, maxLooks: 10 };

@@ -1,4 +1,5 @@
 import { TARGETS } from '../launcher/registry.ts';
+import { HTTP_VARIANTS } from '../scenarios/db-http.ts';
 import { GROUP_VARIANTS } from '../scenarios/groups.ts';
 import { getScenario, SCENARIOS, type ScenarioDefinition } from '../scenarios/index.ts';
 import { textTable } from './format.ts';
@@ -14,10 +15,17 @@ import { targetBuilt } from './select.ts';
  * `lab compare`). Scenario definitions do not list them; the bench files that measure them do.
  */
 export const SCENARIO_VARIANTS: Record<string, { variants: string[]; where: string }> = {
-  '09-db-pagination': {
-    variants: ['offset', 'cursor'],
-    where: 'bench/db-advanced/09-pagination.bench.ts (in-process, raw pg)',
-  },
+  // 09–13: the HTTP suites' rankings (in-process, each variant's own requests; LAB_ENGINE=k6 for
+  // the k6 scripts); the in-process claims sit beside them.
+  ...Object.fromEntries(
+    Object.entries(HTTP_VARIANTS).map(([id, variants]) => [
+      id,
+      {
+        variants: variants.map((v) => v.name),
+        where: `bench/db-advanced/http-${id}.bench.ts (in-process or k6; claims: bench/db-advanced/${id.slice(0, 2)}-*)`,
+      },
+    ]),
+  ),
   // 14–19: the HTTP suites' rankings (k6); the in-process claims sit beside them.
   ...Object.fromEntries(
     Object.entries(GROUP_VARIANTS).map(([id, variants]) => {
@@ -34,7 +42,9 @@ export const SCENARIO_VARIANTS: Record<string, { variants: string[]; where: stri
 };
 
 function engines(s: ScenarioDefinition): string {
-  const list = [s.k6 ? 'k6' : undefined, s.request ? 'inprocess' : undefined].filter(Boolean);
+  // 09–13 run in-process over HTTP with each variant's own requests (src/scenarios/db-http.ts).
+  const inprocess = s.request || HTTP_VARIANTS[s.id]?.length;
+  const list = [s.k6 ? 'k6' : undefined, inprocess ? 'inprocess' : undefined].filter(Boolean);
   return list.length > 0 ? list.join(', ') : 'micro (vitest bench)';
 }
 

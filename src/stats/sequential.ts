@@ -100,13 +100,20 @@ function nullMinP(plan: LookPlan): Float64Array {
   return out;
 }
 
+/** Looks of a plan: the union bound's multiplier. */
+const lookCount = (plan: LookPlan): number => plan.maxLooks - plan.minLooks + 1;
+
 /**
  * Family level of a nominal p-value: P(min over the looks of the nominal p ≤ `nominal`) under
- * the null, i.e. the error rate of deciding at `nominal`. Conservative by one simulation.
+ * the null, i.e. the error rate of deciding at `nominal`. From the simulations (conservative by
+ * one simulation), or by Bonferroni over the looks (`nominal` × looks, a union bound) where that
+ * is smaller: below what 40,000 simulations resolve (rankings of many pairs in a run of many
+ * suites reach 10⁻⁵) only the union bound can ever decide.
  */
 export function familyLevel(plan: LookPlan, nominal: number): number {
-  if (nominal >= CAP) return 1;
   if (nominal <= 0) return 0;
+  const bonferroni = Math.min(1, nominal * lookCount(plan));
+  if (nominal >= CAP) return bonferroni;
   const sims = nullMinP(plan);
   // Number of simulated minima ≤ nominal (binary search on the sorted array).
   let lo = 0;
@@ -116,22 +123,25 @@ export function familyLevel(plan: LookPlan, nominal: number): number {
     if ((sims[mid] as number) <= nominal) lo = mid + 1;
     else hi = mid;
   }
-  return (lo + 1) / (sims.length + 1);
+  return Math.min((lo + 1) / (sims.length + 1), bonferroni);
 }
 
 /**
- * The nominal per-look level whose family level is `alpha` (the Pocock level). Below what the
- * simulations resolve (many pairs sharing a run's α: 21 pairs × several rankings reach 10⁻⁵),
- * Bonferroni over the looks: α / looks keeps the family level (a union bound), only more
- * conservatively than Pocock.
+ * The nominal per-look level of `alpha`: the largest nominal p-value whose family level
+ * (`familyLevel`) is ≤ alpha, so that a comparison is decided at alpha exactly when its interval
+ * at this level lies inside a zone — the interval a report prints always agrees with its verdict.
+ * The Pocock level where the simulations resolve alpha, Bonferroni over the looks (alpha / looks)
+ * below that or where it is larger.
  */
 export function nominalLevel(plan: LookPlan, alpha: number): number {
   if (!(alpha > 0 && alpha < 1)) throw new Error(`alpha ${alpha} not in (0, 1)`);
   const sims = nullMinP(plan);
-  // The largest simulated minimum x with (#≤x + 1)/(N + 1) ≤ α.
+  const bonferroni = alpha / lookCount(plan);
+  // familyLevel(x) ≤ α from the simulations ⟺ fewer than k + 1 minima ≤ x ⟺ x < sims[k].
   const k = Math.floor(alpha * (sims.length + 1)) - 1;
-  if (k < 1) return alpha / (plan.maxLooks - plan.minLooks + 1);
-  return Math.min(sims[k - 1] as number, CAP);
+  if (k < 0) return bonferroni;
+  const below = k < sims.length ? (sims[k] as number) * (1 - 1e-12) : CAP;
+  return Math.max(Math.min(below, CAP), bonferroni);
 }
 
 /** What one look knows: n blocks, their mean log-ratio and its standard error. */
