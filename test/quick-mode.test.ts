@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makesVerdicts } from '../src/load/alpha.ts';
-import { familiesFromEnv } from '../src/load/http-suite.ts';
+import { familiesFromEnv } from '../src/load/families.ts';
 import { QUICK_MARGIN, quickRankingDefaults } from '../src/load/ranking-run.ts';
 import { stressTargets } from '../src/load/stress/suite.ts';
 import { skipsAsVariantHttp, variantHttpSkipReason } from '../src/load/variant-http.ts';

@@ -7,6 +7,7 @@ import { disposeSpec, type ProviderSpec, selectProvider } from '../infra/select-
 import { EXTERNAL_ENVIRONMENT, externalRefusal, externalTarget } from '../launcher/external.ts';
 import type { TargetDefinition } from '../launcher/registry.ts';
 import { suiteAlpha } from '../load/alpha.ts';
+import { familiesFromEnv } from '../load/families.ts';
 import { AUTH_SECRET, type HttpEngine, scenarioSettings } from '../load/http-scenario.ts';
 import { k6Availability } from '../load/k6/binary.ts';
 import { generatorCpuLists } from '../load/k6/segments.ts';
@@ -22,7 +23,7 @@ import {
   finalizeRun,
   type RunHandle,
 } from '../report/run-report.ts';
-import { isQuick, type ScenarioDefinition } from '../scenarios/index.ts';
+import type { ScenarioDefinition } from '../scenarios/index.ts';
 import { EXIT, requireValidEnv, setupError, usageError } from './errors.ts';
 import { writeHtml } from './html.ts';
 import { clock, Progress } from './progress.ts';
@@ -255,13 +256,8 @@ export async function runCommand(options: RunCommandOptions, io: RunIo): Promise
     env.LAB_TARGET_NAME = external.name;
   }
   env.LAB_VERDICT_SUITES = String(scenarios.length);
-  // The suites' rule (familiesFromEnv): quick runs rank throughput unless --model says otherwise.
-  const phases: Array<'throughput' | 'latency'> =
-    options.model === 'closed' || (options.model === undefined && isQuick(env))
-      ? ['throughput']
-      : options.model === 'open'
-        ? ['latency']
-        : ['throughput', 'latency'];
+  // The suites' rule: quick runs rank throughput unless --model says otherwise.
+  const { phases } = familiesFromEnv({ ...env, LAB_MODEL: options.model });
   if (options.model === 'open' && rate === undefined) {
     throw usageError('--model open needs --rate <requests/s>: the rate every target gets.');
   }
