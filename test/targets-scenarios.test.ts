@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP_CHECKS, type ScenarioGroup, verifyTarget } from '../src/conformance/index.ts';
 import { useLab } from '../src/infra/vitest.ts';
-import { startTarget } from '../src/launcher/launch.ts';
+import { type RunningTarget, startTarget } from '../src/launcher/launch.ts';
 import { missingBuildOutputs, TARGETS } from '../src/launcher/registry.ts';
+import { scenarioContext } from '../src/load/http-scenario.ts';
+import type { RequestSpec } from '../src/load/inprocess/engine.ts';
+import { GROUP_VARIANTS, VARIANT_LAYERS } from '../src/scenarios/groups.ts';
+import { openRedis } from '../src/targets/shared/redis.ts';
 
 /**
  * Scenarios 14–19 on every registered target that declares one of their contract groups in its
@@ -87,4 +91,72 @@ describe('targets declaring the groups of scenarios 14–19', () => {
       await target.stop();
     }
   }, 60_000);
+});
+
+describe('the in-process requests of the HTTP rankings of 14–18', () => {
+  /** Users at this file's scale (0.01): all of them are the cache scenarios' hot set. */
+  const HOT_USERS_AT_THIS_SCALE = 1000;
+  /** What the k6 script checks of an answer, by scenario (k6/caching, k6/auth, k6/db-advanced). */
+  const answers = (
+    scenario: string,
+    variant: string,
+    path: string,
+    body: Record<string, unknown>,
+  ) => {
+    if (scenario.startsWith('14') || scenario.startsWith('15')) {
+      expect(body.id).toBe(Number(/\/cache\/users\/(\d+)/.exec(path)?.[1]));
+    } else if (variant === 'public') {
+      expect(body.subject).toBeNull();
+    } else if (variant === 'jwt' || variant === 'session') {
+      expect(body).toMatchObject({ subject: '2', email: 'author2@example.com' });
+    } else if (variant.endsWith('-login')) {
+      expect(typeof body.token).toBe('string');
+    } else {
+      expect(Array.isArray(body.items)).toBe(true);
+    }
+  };
+
+  it('are answered 200 with what the k6 scripts check, by a target other than the one that prepared them (17 builder: by that one)', async () => {
+    // Prepared through one target (the cache warmed, a login), measured on every target: the
+    // targets share the suite's Redis and database, as they do in a ranking.
+    // An ORM layer prepares: the variants of its layers only (17's query builder) read from it.
+    const [preparer, reader] = (await Promise.all(
+      ['fastify+typeorm', 'express'].map((name) => startTarget(name, env(), { timeoutMs: 60_000 })),
+    )) as [RunningTarget, RunningTarget];
+    const { redis, close } = await openRedis(lab.redis.url);
+    try {
+      const context = await scenarioContext(lab);
+      expect(context.usersRows).toBe(HOT_USERS_AT_THIS_SCALE);
+      const inProcess = Object.entries(GROUP_VARIANTS).flatMap(([scenario, variants]) =>
+        variants.filter((v) => v.request).map((variant) => ({ scenario, variant })),
+      );
+      // Every variant of 14–18 runs in-process; 19's dependent steps only through k6.
+      expect(inProcess.map((v) => v.scenario)).not.toContain('19-real-world-flow');
+      expect(new Set(inProcess.map((v) => v.scenario)).size).toBe(5);
+      for (const { scenario, variant } of inProcess) {
+        const prepared = variant.prepare ? await variant.prepare(preparer.url, context) : {};
+        // The warm-up stored the whole hot set: a pure-hit read finds its entry.
+        if (variant.prepare && scenario.startsWith('14')) {
+          expect(await redis.dbsize()).toBeGreaterThanOrEqual(HOT_USERS_AT_THIS_SCALE);
+          expect(await redis.exists(`user:${HOT_USERS_AT_THIS_SCALE}`)).toBe(1);
+        }
+        const layered = VARIANT_LAYERS[variant.name] !== undefined;
+        expect(VARIANT_LAYERS[variant.name] ?? ['typeorm']).toContain('typeorm');
+        for (let i = 0; i < 12; i++) {
+          const spec = variant.request?.(i, { ...context, prepared }) as RequestSpec;
+          const response = await fetch(`${(layered ? preparer : reader).url}${spec.path}`, {
+            method: spec.method,
+            ...(spec.headers ? { headers: spec.headers } : {}),
+            ...(spec.body ? { body: spec.body } : {}),
+          });
+          const text = await response.text();
+          expect(response.status, `${scenario} ${variant.name}: ${spec.path} ${text}`).toBe(200);
+          answers(scenario, variant.name, spec.path, JSON.parse(text));
+        }
+      }
+    } finally {
+      await Promise.all([preparer.stop(), reader.stop(), close()]);
+      await lab.reset();
+    }
+  }, 120_000);
 });

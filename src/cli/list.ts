@@ -26,15 +26,16 @@ export const SCENARIO_VARIANTS: Record<string, { variants: string[]; where: stri
       },
     ]),
   ),
-  // 14–19: the HTTP suites' rankings (k6); the in-process claims sit beside them.
+  // 14–19: the HTTP suites' rankings (in-process, 19 k6 only); the in-process claims beside them.
   ...Object.fromEntries(
     Object.entries(GROUP_VARIANTS).map(([id, variants]) => {
       const { category } = getScenario(id);
+      const how = variants.every((v) => v.request) ? 'in-process or k6' : 'k6';
       return [
         id,
         {
           variants: variants.map((v) => v.name),
-          where: `bench/${category}/http-${id}.bench.ts (k6; claims: bench/${category}/${id.slice(0, 2)}-*)`,
+          where: `bench/${category}/http-${id}.bench.ts (${how}; claims: bench/${category}/${id.slice(0, 2)}-*)`,
         },
       ];
     }),
@@ -42,8 +43,10 @@ export const SCENARIO_VARIANTS: Record<string, { variants: string[]; where: stri
 };
 
 function engines(s: ScenarioDefinition): string {
-  // 09–13 run in-process over HTTP with each variant's own requests (src/scenarios/db-http.ts).
-  const inprocess = s.request || HTTP_VARIANTS[s.id]?.length;
+  // 09–18 run in-process over HTTP with each variant's own requests (src/scenarios/db-http.ts,
+  // groups.ts); 19's flow is k6 only.
+  const variants = HTTP_VARIANTS[s.id] ?? GROUP_VARIANTS[s.id] ?? [];
+  const inprocess = s.request || (variants.length > 0 && variants.every((v) => v.request));
   const list = [s.k6 ? 'k6' : undefined, inprocess ? 'inprocess' : undefined].filter(Boolean);
   return list.length > 0 ? list.join(', ') : 'micro (vitest bench)';
 }

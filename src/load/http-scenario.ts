@@ -11,13 +11,15 @@ import {
   withTarget,
 } from '../launcher/runner.ts';
 import { isQuick } from '../scenarios/index.ts';
-import type { ScenarioContext, ScenarioDefinition } from '../scenarios/types.ts';
+import type { ScenarioContext, ScenarioDefinition, ScenarioVariant } from '../scenarios/types.ts';
 import { sanityWarnings } from '../stats/sanity.ts';
 import { issueToken } from '../targets/shared/auth.ts';
 import { type RequestSpec, runInProcess } from './inprocess/engine.ts';
 import { runK6 } from './k6/run.ts';
 import { runK6Segments } from './k6/segments.ts';
 import type { LoadSettings, Result } from './result.ts';
+
+export type { ScenarioVariant } from '../scenarios/types.ts';
 
 /**
  * The pieces of an HTTP scenario run (src/load/ranking-run.ts puts them together): load
@@ -246,15 +248,6 @@ export async function measureSlice(options: SliceOptions): Promise<Result> {
  * A variant of a scenario (a strategy, a shape): its name, the k6 script's `-e` variables, and —
  * for the in-process engine — its own requests, statuses and post-restore SQL.
  */
-export interface ScenarioVariant {
-  name: string;
-  env: Record<string, string>;
-  request?: (i: number, context: ScenarioContext) => RequestSpec;
-  expectStatus?: (status: number) => boolean;
-  afterReset?: string;
-  /** Length of a target's turn in interleaved blocks (default 0.1 s): long for slow requests. */
-  turnSeconds?: number;
-}
 
 /** Request `i` of the variant, else of the scenario. */
 export function requestBuilder(

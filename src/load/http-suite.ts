@@ -253,18 +253,24 @@ const QUICK_DB_TARGETS = ['fastify', 'fastify+typeorm', 'fastify+mikroorm'];
 
 /** Seconds of blocks per db variant (LAB_BUDGET overrides): 21 variants share a run. */
 const DB_VARIANT_BUDGET = { quick: 6, full: 45 };
-/** Group suites (14–19) rank through k6 scripts with several requests per iteration. */
+/** Seconds of blocks per variant of 14–19 (LAB_BUDGET overrides). */
 const GROUP_VARIANT_BUDGET = { quick: 15, full: 60 };
 
 /**
  * The body of an HTTP bench file of scenarios 14–19 (bench/caching/http-14…, bench/auth/http-16…,
  * bench/db-advanced/http-17…, http-18…, bench/real-world/http-19…): one scenario, one test per
- * variant (src/scenarios/groups.ts), each a ranking by throughput with verdicts through the
- * scenario's k6 script, across the targets that declare the scenario's contract group (default:
- * every data-layer variant of the default frameworks; `LAB_TARGETS=all` adds the other languages
- * that declare it). Targets start once per file and are verified on the group (answers, statements,
- * Redis commands, keys and TTLs) before anything is measured; every result records the target's
- * Redis client settings (`GET /cache/info`) or, for search, the plan of the variant's SQL.
+ * variant (src/scenarios/groups.ts), each a ranking by throughput with verdicts across the
+ * targets that declare the scenario's contract group (default: every data-layer variant of the
+ * default frameworks; `LAB_TARGETS=all` adds the other languages that declare it). Targets start
+ * once per file and are verified on the group (answers, statements, Redis commands, keys and
+ * TTLs) before anything is measured; every result records the target's Redis client settings
+ * (`GET /cache/info`) or, for search, the plan of the variant's SQL.
+ *
+ * The in-process engine by default, as the db rankings: the variant's requests in interleaved
+ * turns, processes kept for the whole file, 10% margins. Through k6 (19's multi-step iteration,
+ * or `LAB_ENGINE=k6`) a block of eight targets took ~18 s here and three blocks in a 60-s budget
+ * decided none of 454 comparisons (run 2026-12-04T17-21-43Z), with k6 itself the limit near
+ * 10,000 req/s.
  */
 export async function defineGroupHttpSuite(scenarioId: string): Promise<void> {
   const scenario = getScenario(scenarioId);
@@ -279,7 +285,8 @@ export async function defineGroupHttpSuite(scenarioId: string): Promise<void> {
     ...(scenario.setScales ? { setScales: scenario.setScales } : {}),
   });
   const suite = `bench/${scenario.category}/http-${scenario.id}`;
-  const skip = variantHttpSkipReason() ?? (await k6SkipReason());
+  const engine = variants.every((variant) => variant.request) ? engineFromEnv() : 'k6';
+  const skip = variantHttpSkipReason() ?? (engine === 'k6' ? await k6SkipReason() : undefined);
   const budget = budgetSeconds(process.env, GROUP_VARIANT_BUDGET);
   const settings = scenarioSettings(scenario);
   let started: { sessions: OpenTargetSession[]; upstream: Upstream } | undefined;
@@ -292,7 +299,11 @@ export async function defineGroupHttpSuite(scenarioId: string): Promise<void> {
         try {
           started = {
             upstream,
-            sessions: await openTargets(all, targetEnv(lab, upstream), 'external'),
+            sessions: await openTargets(
+              all,
+              targetEnv(lab, upstream),
+              engine === 'inprocess' ? 'inprocess' : 'external',
+            ),
           };
           for (const session of started.sessions) {
             targetMeta.set(session.target.definition.name, await verifyGroup(session, lab, group));
@@ -318,7 +329,7 @@ export async function defineGroupHttpSuite(scenarioId: string): Promise<void> {
   for (const variant of variants) {
     const layers = VARIANT_LAYERS[variant.name];
     const targets = all.filter((name) => !layers || layers.includes(getTarget(name).dataLayer));
-    const title = `${scenario.id} ${variant.name}: ranking ${targets.join(', ')} (k6)`;
+    const title = `${scenario.id} ${variant.name}: ranking ${targets.join(', ')} (${engine})`;
     if (skip || targets.length < 2) {
       test.skip(`${title} — skipped: ${skip ?? 'fewer than two targets'}`, () => {});
       continue;
@@ -331,12 +342,16 @@ export async function defineGroupHttpSuite(scenarioId: string): Promise<void> {
           scenario,
           targets,
           lab,
-          engine: 'k6',
+          engine,
           alpha: testAlpha(),
           budgetSeconds: budget,
           phases: ['throughput'],
           settings,
           variant,
+          // In-process: processes kept, so the db rankings' margins (see defineDbHttpSuite).
+          ...(engine === 'inprocess'
+            ? { restartEvery: 0, minRatio: DB_MARGIN, equivalenceMargin: DB_MARGIN }
+            : {}),
           started: started as NonNullable<typeof started>,
           onResult: (result) =>
             recordResult(

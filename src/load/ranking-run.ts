@@ -307,7 +307,7 @@ export async function runRanking(given: RankingRunOptions): Promise<RankingRun> 
     throw new Error(`${scenario.id} has no in-process request builder`);
   }
   const tag = options.variant ? `${scenario.id} ${options.variant.name}` : scenario.id;
-  const context = await scenarioContext(lab);
+  let context = await scenarioContext(lab);
   const upstream = options.started?.upstream ?? (await startUpstream());
   const run: RankingRun = {
     scenario: scenario.id,
@@ -361,7 +361,15 @@ export async function runRanking(given: RankingRunOptions): Promise<RankingRun> 
       return { ...measured, meta: { ...measured.meta, ...meta, ...runMeta(lab, upstream) } };
     };
 
+    /** The variant's own preparation (cache warm-up, a login), through the first target. */
+    const prepare = async (): Promise<void> => {
+      const first = sessions[0];
+      if (engine !== 'inprocess' || !options.variant?.prepare || !first) return;
+      context = { ...context, prepared: await options.variant.prepare(first.url, context) };
+    };
+
     // Warm-up: JIT, pools and caches of every target, unmeasured.
+    await prepare();
     for (const session of sessions) {
       log(`[${tag}] warming up ${session.target.definition.name} (${warmup} s)…`);
       await measure(session, { ...base, durationSeconds: warmup, warmupSeconds: 0 }, {});
@@ -390,6 +398,7 @@ export async function runRanking(given: RankingRunOptions): Promise<RankingRun> 
       meta: Result['meta'],
     ): Promise<Result[]> => {
       if (scenario.mutates) await restore();
+      await prepare();
       if (restartEvery > 0 && block > 0 && block % restartEvery === 0) {
         // All at once: start-up waits on I/O too, and the time counts against the budget.
         await Promise.all(sessions.map((session) => session.restart()));

@@ -16,6 +16,32 @@ export interface ScenarioContext {
   cursors: string[];
   /** Rows seeded in `authors` (the accounts of 16 and 19), 0 without the blog fixture. */
   authorsRows?: number;
+  /** What the variant's `prepare` answered (a login's token), for its requests. */
+  prepared?: Record<string, string>;
+}
+
+/**
+ * A variant of a scenario over HTTP (a strategy, a route, a shape): the `-e` variables of the
+ * scenario's k6 script and, for the in-process engine, the same requests.
+ */
+export interface ScenarioVariant {
+  name: string;
+  /** `-e` variables of the k6 script. */
+  env: Record<string, string>;
+  /** Request `i` for the in-process engine; without it the variant runs through k6 only. */
+  request?: (i: number, context: ScenarioContext) => RequestSpec;
+  /** Statuses that count as success in-process; default any 2xx. */
+  expectStatus?: (status: number) => boolean;
+  /** SQL run after every restore, before a measurement (the rows an update variant updates). */
+  afterReset?: string;
+  /** Length of a target's turn in interleaved blocks (default 0.1 s): long for slow requests. */
+  turnSeconds?: number;
+  /**
+   * In-process runs: what the k6 script's setup() does, run against one of the targets (they
+   * share the database and Redis) before the warm-up and before every block — warm the cache, log
+   * in. Its answer becomes `context.prepared`.
+   */
+  prepare?: (baseUrl: string, context: ScenarioContext) => Promise<Record<string, string>>;
 }
 
 export type ScenarioCategory = 'basic' | 'db-advanced' | 'caching' | 'auth' | 'real-world';
