@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { makesVerdicts } from '../src/load/alpha.ts';
 import { familiesFromEnv } from '../src/load/families.ts';
 import { QUICK_MARGIN, quickRankingDefaults } from '../src/load/ranking-run.ts';
-import { stressTargets } from '../src/load/stress/suite.ts';
+import { soakTargets, stressTargets } from '../src/load/stress/suite.ts';
 import { skipsAsVariantHttp, variantHttpSkipReason } from '../src/load/variant-http.ts';
 
 /**
@@ -48,7 +48,13 @@ describe('quick mode', () => {
     expect(() => variantHttpSkipReason({ LAB_VARIANT_HTTP: 'yes' })).toThrow(/must be 1 or 0/);
   });
 
-  it('runs 20–22 on the first default target, unless LAB_TARGETS chooses', () => {
+  it('soaks no real target in quick runs (the planted pair only), unless LAB_TARGETS chooses', () => {
+    expect(soakTargets(QUICK)).toEqual([]);
+    expect(soakTargets({})).toEqual(stressTargets({}));
+    expect(soakTargets({ ...QUICK, LAB_TARGETS: 'express' })).toEqual(['express']);
+  });
+
+  it('runs 20 and 22 on the first default target, unless LAB_TARGETS chooses', () => {
     expect(stressTargets(QUICK)).toEqual(stressTargets({}).slice(0, 1));
     expect(stressTargets({}).length).toBeGreaterThan(1);
     expect(stressTargets({ ...QUICK, LAB_TARGETS: 'fastify,express' })).toEqual([

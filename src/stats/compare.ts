@@ -238,7 +238,8 @@ export async function compareInterleaved(options: CompareOptions): Promise<Compa
     method,
     minRounds,
     maxRounds,
-    stoppedEarly: a.length < maxRounds,
+    // Decided before the round budget; a stop at the time budget is not early.
+    stoppedEarly: stoppedBy === 'decided' && a.length < maxRounds,
     a,
     b,
     orders,

@@ -85,10 +85,18 @@ export function describeComparison(c: Comparison): string {
   const perLook =
     c.looks > 1 ? ` (interval at ${percent(c.lookConfidence)} per look, ${c.looks} looks)` : '';
   const rounds = `${c.rounds} round${c.rounds === 1 ? '' : 's'}`;
-  const early = c.stoppedEarly ? ', stopped early' : '';
+  const early = c.stoppedEarly
+    ? ', stopped early'
+    : c.stoppedBy === 'time'
+      ? ', time budget spent'
+      : '';
   return `verdict ${c.verdict}, ${interval} at ${percent(c.confidence)} over ${rounds}${early}${perLook}`;
 }
 
 const fixed = (x: number): string => x.toFixed(2);
-const percent = (x: number): string => `${Number((x * 100).toPrecision(3))}%`;
+/** A confidence with the digits that tell it from 100% (a claim's share of α is tiny). */
+const percent = (x: number): string => {
+  const digits = x < 1 ? Math.min(12, Math.max(3, Math.ceil(-Math.log10(1 - x)) + 2)) : 3;
+  return `${Number((x * 100).toPrecision(digits))}%`;
+};
 const times = (ratio: number): string => (ratio > 1 ? `≥${fixed(ratio)}× ` : '');
