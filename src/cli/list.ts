@@ -121,6 +121,15 @@ export function listing(): Listing {
   };
 }
 
+/** `01–08`, or a list when the numbers are not consecutive. */
+function idRange(scenarios: readonly ScenarioDefinition[]): string {
+  const numbers = scenarios.map((x) => x.number).sort((a, b) => a - b);
+  const two = (n: number | undefined) => String(n ?? 0).padStart(2, '0');
+  const consecutive = numbers.every((n, i) => i === 0 || n === (numbers[i - 1] as number) + 1);
+  if (consecutive && numbers.length > 2) return `${two(numbers[0])}–${two(numbers.at(-1))}`;
+  return numbers.map(two).join(', ');
+}
+
 export function formatListing(l: Listing = listing()): string {
   const out: string[] = ['Scenarios', ''];
   out.push(
@@ -136,9 +145,10 @@ export function formatListing(l: Listing = listing()): string {
   );
   out.push(
     '',
-    'lab run measures the k6 / inprocess ones (--scenario 01,03 or full ids); the others run as',
-    'vitest suites: pnpm vitest bench --run bench/<category>/<number>. [group]: only targets',
-    'declaring that contract group (supports in their manifest) are measured on the scenario.',
+    `lab run measures ${idRange(SCENARIOS.filter((x) => x.request))} with either engine and ${idRange(SCENARIOS.filter((x) => x.k6 && !x.request))} with --engine k6 (their`,
+    'variants run in-process in their HTTP suites: see Variants); every scenario runs as vitest',
+    'suites: pnpm vitest bench --run bench/<category>/<number>. [group]: only targets declaring',
+    'that contract group (supports in their manifest) are measured on the scenario.',
     '',
     'Targets',
     '',
