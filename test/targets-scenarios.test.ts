@@ -96,6 +96,13 @@ describe('targets declaring the groups of scenarios 14–19', () => {
 describe('the in-process requests of the HTTP rankings of 14–18', () => {
   /** Users at this file's scale (0.01): all of them are the cache scenarios' hot set. */
   const HOT_USERS_AT_THIS_SCALE = 1000;
+  /** Redis [hits, misses] of a cache variant's 12 reads: every tenth read of the mix a miss. */
+  const CACHE_READS: Record<string, [number, number]> = {
+    'pure-hit': [12, 0],
+    'no-cache': [0, 0],
+    'pure-miss': [0, 12],
+    'mixed-90-10': [11, 1],
+  };
   /** What the k6 script checks of an answer, by scenario (k6/caching, k6/auth, k6/db-advanced). */
   const answers = (
     scenario: string,
@@ -111,8 +118,9 @@ describe('the in-process requests of the HTTP rankings of 14–18', () => {
       expect(body).toMatchObject({ subject: '2', email: 'author2@example.com' });
     } else if (variant.endsWith('-login')) {
       expect(typeof body.token).toBe('string');
+      expect(body.expiresIn).toBeGreaterThan(0);
     } else {
-      expect(Array.isArray(body.items)).toBe(true);
+      expect((body.items as unknown[]).length).toBeGreaterThan(0);
     }
   };
 
@@ -127,6 +135,11 @@ describe('the in-process requests of the HTTP rankings of 14–18', () => {
     try {
       const context = await scenarioContext(lab);
       expect(context.usersRows).toBe(HOT_USERS_AT_THIS_SCALE);
+      const cacheStats = async () => {
+        const info = await redis.info('stats');
+        const count = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(info)?.[1]);
+        return { hits: count('keyspace_hits'), misses: count('keyspace_misses') };
+      };
       const inProcess = Object.entries(GROUP_VARIANTS).flatMap(([scenario, variants]) =>
         variants.filter((v) => v.request).map((variant) => ({ scenario, variant })),
       );
@@ -142,6 +155,7 @@ describe('the in-process requests of the HTTP rankings of 14–18', () => {
         }
         const layered = VARIANT_LAYERS[variant.name] !== undefined;
         expect(VARIANT_LAYERS[variant.name] ?? ['typeorm']).toContain('typeorm');
+        const before = await cacheStats();
         for (let i = 0; i < 12; i++) {
           const spec = variant.request?.(i, { ...context, prepared }) as RequestSpec;
           const response = await fetch(`${(layered ? preparer : reader).url}${spec.path}`, {
@@ -152,6 +166,14 @@ describe('the in-process requests of the HTTP rankings of 14–18', () => {
           const text = await response.text();
           expect(response.status, `${scenario} ${variant.name}: ${spec.path} ${text}`).toBe(200);
           answers(scenario, variant.name, spec.path, JSON.parse(text));
+        }
+        // Redis saw what the variant's name says: hits and misses of the 12 reads.
+        const expected = CACHE_READS[variant.name];
+        if (expected) {
+          const after = await cacheStats();
+          expect([after.hits - before.hits, after.misses - before.misses], variant.name).toEqual(
+            expected,
+          );
         }
       }
     } finally {

@@ -244,11 +244,6 @@ export async function measureSlice(options: SliceOptions): Promise<Result> {
   };
 }
 
-/**
- * A variant of a scenario (a strategy, a shape): its name, the k6 script's `-e` variables, and —
- * for the in-process engine — its own requests, statuses and post-restore SQL.
- */
-
 /** Request `i` of the variant, else of the scenario. */
 export function requestBuilder(
   scenario: ScenarioDefinition,

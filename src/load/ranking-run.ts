@@ -137,6 +137,12 @@ const K6_OWN_META = new Set([
   'k6.generators',
 ]);
 
+/**
+ * How long a variant's preparation holds: well inside the contract's default TTLs of what it
+ * stores (cache entries 300 s, sessions and JWTs 900 s).
+ */
+const PREPARE_REFRESH_SECONDS = 120;
+
 /** Slice settings by mode: short slices, many blocks. LAB_SLICE overrides the measured seconds. */
 export function sliceSettings(env: NodeJS.ProcessEnv = process.env): {
   slice: number;
@@ -326,9 +332,12 @@ export async function runRanking(given: RankingRunOptions): Promise<RankingRun> 
   const settingsOfInterleave = interleaveSettings(engine, options);
   const { interleave, subRewarm, restartEvery, restartWarmup } = settingsOfInterleave;
   const subSlice = options.variant?.turnSeconds ?? settingsOfInterleave.subSlice;
+  /** When the variant's preparation last ran (ms); NaN: to do (never, or undone by a restore). */
+  let preparedAt = Number.NaN;
   /** Back to the seeded state, plus the scenario's own preparation. */
   const restore = async (): Promise<void> => {
     await lab.reset();
+    preparedAt = Number.NaN;
     const statements = [scenario.afterReset, options.variant?.afterReset].filter(
       (sql): sql is string => Boolean(sql),
     );
@@ -342,6 +351,18 @@ export async function runRanking(given: RankingRunOptions): Promise<RankingRun> 
       }
     }
   };
+  /**
+   * The variant's own preparation (cache warm-up, a login; in-process only — k6 scripts do it in
+   * their setup()), through `via`: once before the warm-up, again after a restore, and every
+   * PREPARE_REFRESH_SECONDS, by the target whose turn it is — not before every block through the
+   * same one, whose extra work would land on one side of the comparisons.
+   */
+  const prepare = async (via: TargetSession | undefined): Promise<void> => {
+    if (engine !== 'inprocess' || !options.variant?.prepare || !via) return;
+    if (performance.now() - preparedAt < PREPARE_REFRESH_SECONDS * 1000) return;
+    context = { ...context, prepared: await options.variant.prepare(via.url, context) };
+    preparedAt = performance.now();
+  };
   const measureAll = async (sessions: readonly TargetSession[]): Promise<void> => {
     const measure = async (
       session: TargetSession,
@@ -349,6 +370,7 @@ export async function runRanking(given: RankingRunOptions): Promise<RankingRun> 
       meta: Result['meta'],
     ): Promise<Result> => {
       if (scenario.mutates) await restore();
+      await prepare(session);
       const measured = await measureSlice({
         scenario,
         session,
@@ -361,15 +383,8 @@ export async function runRanking(given: RankingRunOptions): Promise<RankingRun> 
       return { ...measured, meta: { ...measured.meta, ...meta, ...runMeta(lab, upstream) } };
     };
 
-    /** The variant's own preparation (cache warm-up, a login), through the first target. */
-    const prepare = async (): Promise<void> => {
-      const first = sessions[0];
-      if (engine !== 'inprocess' || !options.variant?.prepare || !first) return;
-      context = { ...context, prepared: await options.variant.prepare(first.url, context) };
-    };
-
     // Warm-up: JIT, pools and caches of every target, unmeasured.
-    await prepare();
+    await prepare(sessions[0]);
     for (const session of sessions) {
       log(`[${tag}] warming up ${session.target.definition.name} (${warmup} s)…`);
       await measure(session, { ...base, durationSeconds: warmup, warmupSeconds: 0 }, {});
@@ -398,7 +413,7 @@ export async function runRanking(given: RankingRunOptions): Promise<RankingRun> 
       meta: Result['meta'],
     ): Promise<Result[]> => {
       if (scenario.mutates) await restore();
-      await prepare();
+      await prepare(sessions[block % sessions.length]);
       if (restartEvery > 0 && block > 0 && block % restartEvery === 0) {
         // All at once: start-up waits on I/O too, and the time counts against the budget.
         await Promise.all(sessions.map((session) => session.restart()));

@@ -158,10 +158,14 @@ async function post(url: string, body: unknown): Promise<unknown> {
 const warmHotSet = async (baseUrl: string, c: ScenarioContext): Promise<Record<string, string>> => {
   const hot = hotCount(c);
   for (let from = 1; from <= hot; from += WARM_CHUNK) {
-    await post(`${baseUrl}/cache/users/warm`, {
-      from,
-      count: Math.min(WARM_CHUNK, hot - from + 1),
-    });
+    const count = Math.min(WARM_CHUNK, hot - from + 1);
+    const { warmed } = (await post(`${baseUrl}/cache/users/warm`, { from, count })) as {
+      warmed: number;
+    };
+    // Fewer would make a "pure hit" ranking measure misses too.
+    if (warmed !== count) {
+      throw new Error(`cache warm-up of users ${from}–${from + count - 1} stored ${warmed}`);
+    }
   }
   return {};
 };
