@@ -3,11 +3,10 @@ import { isQuick } from '../scenarios/index.ts';
 /**
  * Whether the per-variant HTTP rankings of scenarios 09–19 (bench/db-advanced/http-*,
  * bench/caching/http-*, bench/auth/http-16, bench/real-world/http-19) run: always in full runs; in
- * quick runs only with `LAB_VARIANT_HTTP=1`. Why: a quick budget holds their minimum of three
- * blocks (through k6 a block of eight targets takes ~18 s), and at a quick run's share of α
- * (~0.05% per ranking) three blocks decide nothing — in the quick run 2026-12-04T16-09-54Z their
- * 38 rankings took 23 of its 50 minutes and decided none of their comparisons. The
- * in-process suites of 09–19 assert every claim of those scenarios in quick runs too.
+ * quick runs only with `LAB_VARIANT_HTTP=1`. Why: in the quick run 2026-12-04T16-09-54Z their 38
+ * rankings took 23 of its 50 minutes and decided none of their comparisons (quick budgets of
+ * 6–15 s held three blocks of eight targets; those of 14–19 then went through k6, ~18 s a block).
+ * The in-process suites of 09–19 assert every claim of those scenarios in quick runs too.
  */
 export function variantHttpSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const raw = env.LAB_VARIANT_HTTP;
