@@ -9,7 +9,7 @@ import type { ScenarioContext, ScenarioDefinition } from './types.ts';
 /** Scenarios 01–08: the shared HTTP contract, one request type each, then a mix. */
 
 const ECHO_PAYLOAD = readFileSync(join(REPO_ROOT, 'src/contract/echo-payload.json'), 'utf8');
-const JSON_HEADERS = { 'content-type': 'application/json' };
+export const JSON_HEADERS = { 'content-type': 'application/json' };
 const PAGE = 20;
 /** Offsets stay shallow (k6 MAX_OFFSET default): deep OFFSET cost is scenario 09's subject. */
 const MAX_OFFSET = 1000;
@@ -24,6 +24,13 @@ export function pick(i: number, n: number): number {
   x ^= x >>> 13;
   return (x >>> 0) % n;
 }
+
+/** A GET of `path` (with `headers`), for the scenarios' in-process requests. */
+export const get = (path: string, headers?: Record<string, string>): RequestSpec => ({
+  method: 'GET',
+  path,
+  ...(headers ? { headers } : {}),
+});
 
 const health = (): RequestSpec => ({ method: 'GET', path: '/health' });
 const echo = (): RequestSpec => ({

@@ -1,29 +1,19 @@
 import type { RequestSpec } from '../load/inprocess/engine.ts';
-import { pick } from './basic.ts';
+import { get, JSON_HEADERS, pick } from './basic.ts';
 import { CLOSED_10_VUS_DB } from './load-profiles.ts';
-import type { ScenarioContext, ScenarioDefinition } from './types.ts';
+import type { ScenarioContext, ScenarioDefinition, ScenarioVariant } from './types.ts';
 
 /**
  * Scenarios 10–13 over HTTP (framework × data layer targets, k6 scripts under k6/db-advanced/),
  * and the variants each HTTP suite measures. 09's definition lives in db-pagination.ts.
  */
-export interface HttpVariant {
-  name: string;
-  /** `-e` variables of the k6 script. */
-  env: Record<string, string>;
+export type HttpVariant = ScenarioVariant & {
   /** Only targets on these data layers (raw-SQL strategies exist in the raw SQL layers only). */
   layers?: string[];
   /** The same requests for the in-process engine (the default engine of the suites). */
-  request: (i: number, context: ScenarioContext) => RequestSpec;
-  /** Statuses that count as success in-process; default any 2xx. */
-  expectStatus?: (status: number) => boolean;
-  /** SQL run after every restore, before a measurement (the rows an update variant updates). */
-  afterReset?: string;
-  /** Interleaved turns of this length (requests that take longer than the default 0.1 s). */
-  turnSeconds?: number;
-}
+  request: NonNullable<ScenarioVariant['request']>;
+};
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
 /** Page size of the reads, as the k6 scripts' SIZE default. */
 const SIZE = 20;
 /**
@@ -38,8 +28,6 @@ const SLOW_TURN = 0.5;
 const UPDATE_SETS = 16;
 /** The run's tag keeps inserted skus unique across runs in one database. */
 const RUN = `ip-${process.pid}-${Date.now().toString(36)}`;
-
-const get = (path: string): RequestSpec => ({ method: 'GET', path });
 
 const bulkItems = (prefix: string, rows = BULK_ROWS) =>
   Array.from({ length: rows }, (_, k) => ({

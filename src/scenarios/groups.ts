@@ -2,7 +2,7 @@ import { fixtureOptionsFromEnv } from '../fixtures/index.ts';
 import { SELECTIVE_KEYWORD } from '../fixtures/sets/documents.ts';
 import type { RequestSpec } from '../load/inprocess/engine.ts';
 import { LAB_PASSWORD } from '../targets/shared/password.ts';
-import { pick } from './basic.ts';
+import { get, JSON_HEADERS, pick } from './basic.ts';
 import { CLOSED_10_VUS_DB } from './load-profiles.ts';
 import type { ScenarioContext, ScenarioDefinition, ScenarioVariant } from './types.ts';
 
@@ -124,13 +124,6 @@ export const GROUP_SCENARIOS: readonly ScenarioDefinition[] = [
     env: accounts,
   }),
 ];
-
-const get = (path: string, headers?: Record<string, string>): RequestSpec => ({
-  method: 'GET',
-  path,
-  ...(headers ? { headers } : {}),
-});
-const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** Ids 1..HOT, as k6/lib/cache.js reads them. */
 const hotCount = (c: ScenarioContext) => Math.max(1, Math.min(HOT_USERS, c.usersRows));

@@ -37,9 +37,9 @@ export interface ScenarioVariant {
   /** Length of a target's turn in interleaved blocks (default 0.1 s): long for slow requests. */
   turnSeconds?: number;
   /**
-   * In-process runs: what the k6 script's setup() does, run against one of the targets (they
-   * share the database and Redis) before the warm-up and before every block — warm the cache, log
-   * in. Its answer becomes `context.prepared`.
+   * In-process runs: what the k6 script's setup() does — warm the cache, log in — run against one
+   * of the targets (they share the database and Redis) before the warm-up, after every restore and
+   * every 2 minutes (src/load/ranking-run.ts). Its answer becomes `context.prepared`.
    */
   prepare?: (baseUrl: string, context: ScenarioContext) => Promise<Record<string, string>>;
 }
