@@ -53,6 +53,7 @@ const BAD_VALUES: ReadonlyArray<[string, string, RegExp]> = [
   ['LAB_VUS', '2.5', /LAB_VUS must be a positive integer/],
   ['LAB_ENGINE', 'wrk', /LAB_ENGINE must be k6 or inprocess/],
   ['LAB_VARIANT_HTTP', 'yes', /LAB_VARIANT_HTTP must be 1 or 0, got "yes"/],
+  ['LAB_SWEEPS', 'yes', /LAB_SWEEPS must be 1 or 0, got "yes"/],
   ['LAB_TARGETS', 'express,flask-nope', /Unknown target "flask-nope"\. Valid targets: express/],
   ['LAB_LAYERS', 'sqlalchemy', /Valid data layers: pg, typeorm, mikroorm/],
   ['LAB_SEED', '4.2', /expected an integer/],

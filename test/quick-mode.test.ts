@@ -3,27 +3,39 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makesVerdicts } from '../src/load/alpha.ts';
 import { familiesFromEnv } from '../src/load/families.ts';
-import { QUICK_MARGIN, quickRankingDefaults } from '../src/load/ranking-run.ts';
+import { skipsAsOptIn, sweepSkipReason, variantHttpSkipReason } from '../src/load/opt-in.ts';
+import {
+  defaultRestartEvery,
+  KEPT_PROCESS_MARGIN,
+  REPLICATED_MARGIN,
+  rankingMargins,
+} from '../src/load/ranking-run.ts';
 import { soakTargets, stressTargets } from '../src/load/stress/suite.ts';
-import { skipsAsVariantHttp, variantHttpSkipReason } from '../src/load/variant-http.ts';
 
 /**
  * What LAB_QUICK=1 changes (docs/measurement.md, "Quick mode"), decided by the environment alone:
  * rankings keep their processes with 10% margins, the basic rankings rank throughput only, the
- * per-variant HTTP rankings of 09–19 are left out (and take no share of the run's α), and the
- * stress scenarios run on one target.
+ * sweeps are left out (and take no share of the run's α), and the stress scenarios run on one
+ * target; in every mode the per-variant HTTP rankings of 09–19 and real-target soaks are opt-in.
  */
 const QUICK = { LAB_QUICK: '1' };
 const source = (file: string) => readFileSync(join(import.meta.dirname, '..', file), 'utf8');
 
 describe('quick mode', () => {
-  it('rankings keep their processes and widen their margins only in quick runs', () => {
-    expect(quickRankingDefaults(QUICK)).toEqual({
-      restartEvery: 0,
-      minRatio: QUICK_MARGIN,
-      equivalenceMargin: QUICK_MARGIN,
+  it('rankings restart processes outside quick runs, and their margins follow what is replicated', () => {
+    expect(defaultRestartEvery(QUICK)).toBe(0);
+    expect(defaultRestartEvery({})).toBe(1);
+    expect(rankingMargins(0)).toEqual({
+      minRatio: KEPT_PROCESS_MARGIN,
+      equivalenceMargin: KEPT_PROCESS_MARGIN,
     });
-    expect(quickRankingDefaults({})).toEqual({});
+    expect(rankingMargins(1)).toEqual({
+      minRatio: REPLICATED_MARGIN,
+      equivalenceMargin: REPLICATED_MARGIN,
+    });
+    expect(KEPT_PROCESS_MARGIN).toBeGreaterThan(REPLICATED_MARGIN);
+    // The basic suites keep their processes in every mode: 10% unless LAB_RESTART_EVERY asks.
+    expect(source('src/load/http-suite.ts')).toMatch(/phases,\n\s+restartEvery: 0,/);
   });
 
   it('ranks throughput only unless LAB_MODEL asks for latency', () => {
@@ -32,25 +44,37 @@ describe('quick mode', () => {
     expect(familiesFromEnv({}).phases).toEqual(['throughput', 'latency']);
   });
 
-  it('leaves the per-variant HTTP suites out of quick runs, and out of the α split', () => {
+  it('leaves the per-variant HTTP suites out unless asked for, and out of the α split', () => {
     const http = source('bench/caching/http-14-cache-hit.bench.ts');
     const db = source('bench/db-advanced/http-11-db-n-plus-one.bench.ts');
     const basic = source('bench/basic/01-lightweight.bench.ts');
     for (const file of [http, db, basic]) expect(makesVerdicts(file)).toBe(true);
     expect(variantHttpSkipReason(QUICK)).toMatch(/LAB_VARIANT_HTTP=1/);
-    expect(skipsAsVariantHttp(http, QUICK)).toBe(true);
-    expect(skipsAsVariantHttp(db, QUICK)).toBe(true);
-    expect(skipsAsVariantHttp(basic, QUICK)).toBe(false);
-    // Asked for in a quick run, always there in a full run, never with 0.
-    expect(skipsAsVariantHttp(http, { ...QUICK, LAB_VARIANT_HTTP: '1' })).toBe(false);
-    expect(skipsAsVariantHttp(http, {})).toBe(false);
-    expect(skipsAsVariantHttp(http, { LAB_VARIANT_HTTP: '0' })).toBe(true);
+    expect(variantHttpSkipReason({})).toMatch(/LAB_VARIANT_HTTP=1/);
+    expect(skipsAsOptIn(http, QUICK)).toBe(true);
+    expect(skipsAsOptIn(db, {})).toBe(true);
+    expect(skipsAsOptIn(basic, QUICK)).toBe(false);
+    expect(skipsAsOptIn(http, { ...QUICK, LAB_VARIANT_HTTP: '1' })).toBe(false);
+    expect(skipsAsOptIn(http, { LAB_VARIANT_HTTP: '1' })).toBe(false);
+    expect(skipsAsOptIn(http, { LAB_VARIANT_HTTP: '0' })).toBe(true);
     expect(() => variantHttpSkipReason({ LAB_VARIANT_HTTP: 'yes' })).toThrow(/must be 1 or 0/);
   });
 
-  it('soaks no real target in quick runs (the planted pair only), unless LAB_TARGETS chooses', () => {
+  it('leaves the sweeps out of quick runs unless LAB_SWEEPS=1, and out of the α split', () => {
+    const sweep = source('bench/stress/sweep-vus.bench.ts');
+    expect(makesVerdicts(sweep)).toBe(true);
+    expect(sweepSkipReason(QUICK)).toMatch(/LAB_SWEEPS=1/);
+    expect(skipsAsOptIn(sweep, QUICK)).toBe(true);
+    expect(skipsAsOptIn(sweep, {})).toBe(false);
+    expect(skipsAsOptIn(sweep, { ...QUICK, LAB_SWEEPS: '1' })).toBe(false);
+    expect(skipsAsOptIn(sweep, { LAB_SWEEPS: '0' })).toBe(true);
+    expect(() => sweepSkipReason({ LAB_SWEEPS: 'yes' })).toThrow(/must be 1 or 0/);
+  });
+
+  it('soaks no real target (the planted pair only), unless LAB_TARGETS chooses', () => {
     expect(soakTargets(QUICK)).toEqual([]);
-    expect(soakTargets({})).toEqual(stressTargets({}));
+    expect(soakTargets({})).toEqual([]);
+    expect(soakTargets({ LAB_TARGETS: 'fastify' })).toEqual(['fastify']);
     expect(soakTargets({ ...QUICK, LAB_TARGETS: 'express' })).toEqual(['express']);
   });
 

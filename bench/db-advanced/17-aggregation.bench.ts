@@ -29,15 +29,15 @@ beforeAll(() => {
   noteInfra(lab, { suite: SUITE });
 });
 // Each operation reads the whole table: few per round.
-const OPERATIONS = { quick: 5, full: 20 };
-const WARMUP = { quick: 2, full: 5 };
+const OPERATIONS = { quick: 5, full: 10 };
+const WARMUP = { quick: 2, full: 3 };
 /**
  * Reducing in code hydrates 100,000 rows per operation (MikroORM: ~1.4 s with its JOIN), so five
  * a round left 3 rounds in the quick claim budget and an interval of [0, 10⁷]: fewer operations
  * per round, more rounds.
  */
-const REDUCE_OPERATIONS = { quick: 2, full: 5 };
-const REDUCE_WARMUP = { quick: 1, full: 2 };
+const REDUCE_OPERATIONS = { quick: 2, full: 3 };
+const REDUCE_WARMUP = { quick: 1, full: 1 };
 
 for (const name of layersFromEnv()) {
   describe(name, () => {

@@ -32,8 +32,8 @@ const lab = useLab({ fixtures: ['documents'], setScales: { documents: documentsS
 beforeAll(() => {
   noteInfra(lab, { suite: SUITE });
 });
-const OPERATIONS = { quick: 10, full: 40 };
-const WARMUP = { quick: 3, full: 10 };
+const OPERATIONS = { quick: 10, full: 20 };
+const WARMUP = { quick: 3, full: 5 };
 
 const plans = new Map<string, string>();
 const planOf = async (strategy: SearchStrategy, term: string) => {

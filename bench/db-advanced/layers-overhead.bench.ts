@@ -17,10 +17,10 @@ import { isQuick } from '../../src/scenarios/index.ts';
 
 const SUITE = 'bench/db-advanced/layers-overhead';
 const quick = isQuick();
-const ROUNDS = quick ? 4 : 10;
+const ROUNDS = quick ? 4 : 6;
 const RUN = quick
   ? { time: 150, iterations: 10, warmupTime: 50, warmupIterations: 5 }
-  : { time: 400, iterations: 30, warmupTime: 100, warmupIterations: 10 };
+  : { time: 250, iterations: 20, warmupTime: 100, warmupIterations: 10 };
 const lab = useLab({ fixtures: ['users', 'columns', 'blog'] });
 const layers = new Map<string, DataLayer>();
 beforeAll(async () => {

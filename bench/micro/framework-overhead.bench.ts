@@ -29,7 +29,7 @@ import { issueToken } from '../../src/targets/shared/auth.ts';
 const quick = process.env.LAB_QUICK === '1' || process.env.LAB_QUICK === 'true';
 const RUN = quick
   ? { time: 300, iterations: 50, warmupTime: 100, warmupIterations: 50 }
-  : { time: 3000, iterations: 1000, warmupTime: 1000, warmupIterations: 500 };
+  : { time: 1000, iterations: 500, warmupTime: 500, warmupIterations: 200 };
 /** Samples are kept for p90/p95; `throws` stops at the first failed check. */
 const RUN_OPTIONS = { ...RUN, retainSamples: true, throws: true };
 

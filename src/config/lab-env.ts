@@ -11,10 +11,10 @@ import { parseCpuList } from '../launcher/launch.ts';
 import { runAlpha, verdictSuites } from '../load/alpha.ts';
 import { scenarioSettings } from '../load/http-scenario.ts';
 import { engineFromEnv, generatorsFromEnv, targetsFromEnv } from '../load/http-suite.ts';
+import { sweepSkipReason, variantHttpSkipReason } from '../load/opt-in.ts';
 import { budgetSeconds, interleaveSettings, sliceSettings } from '../load/ranking-run.ts';
 import { findTool } from '../load/tool-process.ts';
 import { claimRounds } from '../load/variant-compare.ts';
-import { variantHttpSkipReason } from '../load/variant-http.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { readTargetConfig } from '../targets/shared/config.ts';
 
@@ -152,8 +152,13 @@ export const ENV_RULES: readonly EnvRule[] = [
   { name: 'LAB_ENGINE', valid: 'k6, inprocess', check: via(engineFromEnv) },
   {
     name: 'LAB_VARIANT_HTTP',
-    valid: '1 or 0 (HTTP rankings of 09–19 in quick runs)',
+    valid: '1 or 0 (per-variant HTTP rankings of 09–19)',
     check: via((env) => variantHttpSkipReason(env)),
+  },
+  {
+    name: 'LAB_SWEEPS',
+    valid: '1 or 0 (variant sweeps in quick runs / in no run)',
+    check: via((env) => sweepSkipReason(env)),
   },
   {
     name: 'LAB_K6_GENERATORS',

@@ -32,10 +32,17 @@ import {
   targetEnv,
 } from './http-scenario.ts';
 import { k6SkipReason } from './k6/binary.ts';
+import { variantHttpSkipReason } from './opt-in.ts';
 import { budgetSeconds, runRanking } from './ranking-run.ts';
 import type { Result } from './result.ts';
 import { testAlpha } from './test-alpha.ts';
-import { variantHttpSkipReason } from './variant-http.ts';
+
+/**
+ * Seconds of blocks per basic scenario (`LAB_BUDGET` overrides): both families share it, two
+ * thirds throughput. Chosen so a whole `pnpm bench` fits its time goal (≤ 10 min quick, ≤ 30 min
+ * full; docs/measurement.md); `lab run` keeps `budgetSeconds()`'s 180 s per scenario.
+ */
+const BASIC_BUDGET = { quick: 20, full: 60 };
 
 /**
  * The body of a basic HTTP bench file (bench/basic/0N-*.bench.ts): one scenario, the default
@@ -47,6 +54,10 @@ import { variantHttpSkipReason } from './variant-http.ts';
  * had headroom). Any failed run, error or failed check fails the suite: a target that answers
  * wrongly cannot look fast. Without k6 (LAB_ENGINE=k6) the suite is skipped with the reason in its
  * name; under CI=true a missing k6 fails instead.
+ *
+ * Processes are kept for the whole file, so the verdicts use 10% margins; `LAB_RESTART_EVERY=1`
+ * starts fresh ones before every block and decides at 5% (`rankingMargins`), at the cost of the
+ * restarts' time in the budget (a deeper run: docs/measurement.md, "What a run costs").
  */
 export async function defineHttpSuite(scenarioId: string): Promise<void> {
   const scenario = getScenario(scenarioId);
@@ -70,7 +81,7 @@ export async function defineHttpSuite(scenarioId: string): Promise<void> {
   beforeAll(() => {
     noteInfra(lab, { suite });
   });
-  const budget = budgetSeconds();
+  const budget = budgetSeconds(process.env, BASIC_BUDGET);
   const { phases, latencyRate } = familiesFromEnv();
   const generators = generatorsFromEnv();
   test(
@@ -85,6 +96,7 @@ export async function defineHttpSuite(scenarioId: string): Promise<void> {
         alpha: testAlpha(),
         budgetSeconds: budget,
         phases,
+        restartEvery: 0,
         ...(latencyRate !== undefined ? { latencyRate } : {}),
         onResult: (result) => recordResult(result, { suite }),
       });

@@ -67,8 +67,8 @@ export interface RankingRunOptions {
   /** In-process engine: fine interleaving of the targets (default true, `LAB_INTERLEAVE`). */
   interleave?: boolean;
   /**
-   * Fresh processes every this many blocks (default 1, `LAB_RESTART_EVERY`; 0 = never). Quick
-   * runs default to 0: see `quickRankingDefaults`.
+   * Fresh processes every this many blocks (`LAB_RESTART_EVERY` wins; default
+   * `defaultRestartEvery()`: 1, 0 in quick runs; 0 = never).
    */
   restartEvery?: number;
   /** Families to measure; default both: throughput, then median latency. */
@@ -76,8 +76,8 @@ export interface RankingRunOptions {
   /** Open-model rate of the latency family; default half the slowest target's throughput. */
   latencyRate?: number;
   /**
-   * Margins of the verdicts (default 1.05 both: faster ≥ 5%, the same within ±5%; 1.1 in quick
-   * runs, see `quickRankingDefaults`).
+   * Margins of the verdicts (default `rankingMargins`: 1.05 both — faster ≥ 5%, the same within
+   * ±5% — when processes are replicated, 1.1 when they are kept).
    */
   minRatio?: number;
   equivalenceMargin?: number;
@@ -157,26 +157,34 @@ export function sliceSettings(env: NodeJS.ProcessEnv = process.env): {
   return { slice: fromEnv ?? (quick ? 0.5 : 1), rewarm: 0.5, warmup: quick ? 1 : 5 };
 }
 
-/** The margin of quick rankings, whose processes are not replicated. */
-export const QUICK_MARGIN = 1.1;
+/**
+ * Margins of a ranking's verdicts follow what it replicates. Fresh processes every few blocks put
+ * process-to-process variation (~5% in the noise pilot, docs/measurement.md) into the blocks'
+ * spread, so 5% margins hold; processes kept for the whole ranking leave it out, so the verdicts
+ * use 10%, about twice that offset. Explicit margins (a caller's) win.
+ */
+export const REPLICATED_MARGIN = 1.05;
+export const KEPT_PROCESS_MARGIN = 1.1;
 
 /**
- * What quick runs change in a ranking unless its caller says otherwise: the processes stay up for
- * the whole ranking (restarting four targets before every block left 3 blocks in the 25-s quick
- * budget, and at a quick run's share of α — ~0.05% per ranking, 35 suites sharing 5% — three
- * blocks decided 1 of the 607 comparisons of the quick run 2026-12-04T16-09-54Z), so about
- * three times as many blocks fit. Process-to-process variation (~5% in the noise pilot,
- * docs/measurement.md) is then not replicated, so the verdicts use 10% margins, as the db
- * rankings (which never restart) do. Full runs restart before every block and use 5%.
+ * Fresh processes every how many blocks unless the caller or `LAB_RESTART_EVERY` says: 1 for
+ * `lab run` and calibration, 0 in quick runs. Restarting four targets before every block left 3
+ * blocks in the 25-s quick budget, and at a quick run's share of α (~0.05% per ranking, 35 suites
+ * sharing 5%) three blocks decided 1 of the 607 comparisons of the quick run
+ * 2026-12-04T16-09-54Z; kept processes fit about three times as many. The bench suites keep
+ * their processes in every mode (src/load/http-suite.ts).
  */
-export function quickRankingDefaults(env: NodeJS.ProcessEnv = process.env): {
-  restartEvery?: number;
-  minRatio?: number;
-  equivalenceMargin?: number;
+export function defaultRestartEvery(env: NodeJS.ProcessEnv = process.env): number {
+  return isQuick(env) ? 0 : 1;
+}
+
+/** The margins a ranking uses when its caller gives none: see `REPLICATED_MARGIN`. */
+export function rankingMargins(restartEvery: number): {
+  minRatio: number;
+  equivalenceMargin: number;
 } {
-  return isQuick(env)
-    ? { restartEvery: 0, minRatio: QUICK_MARGIN, equivalenceMargin: QUICK_MARGIN }
-    : {};
+  const margin = restartEvery > 0 ? REPLICATED_MARGIN : KEPT_PROCESS_MARGIN;
+  return { minRatio: margin, equivalenceMargin: margin };
 }
 
 /** Seconds of measured blocks per scenario: LAB_BUDGET, else 25 quick / 180 full. */
@@ -284,7 +292,10 @@ export function generatorBound(result: Result): string | undefined {
 }
 
 export async function runRanking(given: RankingRunOptions): Promise<RankingRun> {
-  const options: RankingRunOptions = { ...quickRankingDefaults(), ...given };
+  const options: RankingRunOptions = {
+    ...given,
+    restartEvery: given.restartEvery ?? defaultRestartEvery(),
+  };
   const { scenario, lab } = options;
   const engine = options.engine ?? 'inprocess';
   const alpha = options.alpha ?? 0.05;
@@ -331,6 +342,13 @@ export async function runRanking(given: RankingRunOptions): Promise<RankingRun> 
   const familyAlpha = alpha / phases.length;
   const settingsOfInterleave = interleaveSettings(engine, options);
   const { interleave, subRewarm, restartEvery, restartWarmup } = settingsOfInterleave;
+  const margins = {
+    ...rankingMargins(restartEvery),
+    ...(options.minRatio !== undefined ? { minRatio: options.minRatio } : {}),
+    ...(options.equivalenceMargin !== undefined
+      ? { equivalenceMargin: options.equivalenceMargin }
+      : {}),
+  };
   const subSlice = options.variant?.turnSeconds ?? settingsOfInterleave.subSlice;
   /** When the variant's preparation last ran (ms); NaN: to do (never, or undone by a restore). */
   let preparedAt = Number.NaN;
@@ -572,12 +590,7 @@ export async function runRanking(given: RankingRunOptions): Promise<RankingRun> 
         alpha: familyAlpha,
         budget: Math.max(phaseBudget, 0),
         maxBlocks: options.maxBlocks,
-        margins: {
-          ...(options.minRatio !== undefined ? { minRatio: options.minRatio } : {}),
-          ...(options.equivalenceMargin !== undefined
-            ? { equivalenceMargin: options.equivalenceMargin }
-            : {}),
-        },
+        margins,
         blockSeconds,
         slice,
         measureBlock,

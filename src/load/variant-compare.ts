@@ -69,8 +69,8 @@ export function claimRounds(env: NodeJS.ProcessEnv = process.env): {
 
 export async function compareVariants(options: VariantComparisonOptions): Promise<Comparison> {
   const quick = isQuick();
-  const operations = (options.operations ?? { quick: 30, full: 200 })[quick ? 'quick' : 'full'];
-  const warmupOperations = (options.warmup ?? { quick: 5, full: 20 })[quick ? 'quick' : 'full'];
+  const operations = (options.operations ?? { quick: 30, full: 100 })[quick ? 'quick' : 'full'];
+  const warmupOperations = (options.warmup ?? { quick: 5, full: 10 })[quick ? 'quick' : 'full'];
   const side = (s: VariantSide, round: number) => ({
     target: s.target,
     variant: s.variant,

@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { Reporter, TestModule, TestSpecification } from 'vitest/node';
 import { REPO_ROOT } from '../launcher/registry.ts';
 import { makesVerdicts } from '../load/alpha.ts';
-import { skipsAsVariantHttp } from '../load/variant-http.ts';
+import { skipsAsOptIn } from '../load/opt-in.ts';
 
 /**
  * Whole-run progress for `pnpm bench`, next to vitest's own output: how many suites are done,
@@ -25,7 +25,7 @@ export default class BenchProgressReporter implements Reporter {
       .map((spec) => spec.moduleId)
       .filter((file) => {
         const source = readFileSync(file, 'utf8');
-        return makesVerdicts(source) && !skipsAsVariantHttp(source);
+        return makesVerdicts(source) && !skipsAsOptIn(source);
       })
       .map((file) => relative(REPO_ROOT, file));
     process.env.LAB_VERDICT_SUITES = JSON.stringify([...new Set(verdictFiles)]);

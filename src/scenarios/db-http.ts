@@ -1,7 +1,7 @@
 import type { RequestSpec } from '../load/inprocess/engine.ts';
 import { get, JSON_HEADERS, pick } from './basic.ts';
 import { CLOSED_10_VUS_DB } from './load-profiles.ts';
-import type { ScenarioContext, ScenarioDefinition, ScenarioVariant } from './types.ts';
+import type { ScenarioDefinition, ScenarioVariant } from './types.ts';
 
 /**
  * Scenarios 10–13 over HTTP (framework × data layer targets, k6 scripts under k6/db-advanced/),

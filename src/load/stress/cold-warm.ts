@@ -53,8 +53,10 @@ export interface ColdWarmSettings {
 export const COLD_WARM_DEFAULTS: Record<'quick' | 'full', Omit<ColdWarmSettings, 'alpha'>> = {
   // Repetitions are the verdict's blocks: with fewer than 5, a t interval at a run's share of α
   // is too wide to decide anything.
-  quick: { vus: 1, firstN: 50, measureSeconds: 2, repetitions: 5, warmSeconds: 1 },
-  full: { vus: 1, firstN: 200, measureSeconds: 6, repetitions: 8, warmSeconds: 2 },
+  // One second of load reaches the steady state (after 540–600 requests, ~0.4 s, in the quick
+  // run 2026-12-04T22-00-15Z); full runs take more repetitions, on every target.
+  quick: { vus: 1, firstN: 50, measureSeconds: 1, repetitions: 5, warmSeconds: 1 },
+  full: { vus: 1, firstN: 100, measureSeconds: 1.5, repetitions: 6, warmSeconds: 1 },
 };
 
 export interface ColdWarmOptions {

@@ -63,12 +63,14 @@ export const SOAK_DEFAULTS: Record<'quick' | 'full', Omit<SoakSettings, 'alpha'>
     windowSeconds: 1,
     thresholdPer10k: DEFAULT_LEAK_THRESHOLD,
   },
+  // The detector's planted pair in a full run (real targets soak when LAB_TARGETS names them,
+  // LAB_SOAK_SECONDS for hours): twice the quick window.
   full: {
     vus: 10,
-    durationSeconds: 300,
-    warmupSeconds: 30,
-    maxWarmupSeconds: 600,
-    windowSeconds: 5,
+    durationSeconds: 60,
+    warmupSeconds: 15,
+    maxWarmupSeconds: 300,
+    windowSeconds: 1,
     thresholdPer10k: DEFAULT_LEAK_THRESHOLD,
   },
 };

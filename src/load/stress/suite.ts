@@ -12,6 +12,7 @@ import { runMeta, scenarioContext, targetEnv } from '../http-scenario.ts';
 import { targetsFromEnv } from '../http-suite.ts';
 import { createInProcessDriver } from '../inprocess/engine.ts';
 import { k6SkipReason } from '../k6/binary.ts';
+import { sweepSkipReason } from '../opt-in.ts';
 import { budgetSeconds, sliceSettings } from '../ranking-run.ts';
 import { testAlpha } from '../test-alpha.ts';
 import { runColdWarm } from './cold-warm.ts';
@@ -114,8 +115,8 @@ export function stressTargets(env: NodeJS.ProcessEnv = process.env): string[] {
   const targets = targetsFromEnv(env);
   return env.LAB_TARGETS || !isQuick(env) ? targets : targets.slice(0, 1);
 }
-/** Seconds of load at the base before a spike. */
-const SPIKE_WARMUP = 10;
+/** Seconds of load at the base before a spike (quick / full). */
+const SPIKE_WARMUP = { quick: 5, full: 10 };
 
 /** 20 spike on every selected target; `LAB_ENGINE=k6` for k6's ramping-vus. */
 export async function defineSpikeSuite(): Promise<void> {
@@ -136,7 +137,7 @@ export async function defineSpikeSuite(): Promise<void> {
         // The pre-spike phase is the baseline: JIT and pools must be warm before it starts.
         const session = await openWarm(file, target, {
           warmVus: profile.base,
-          warmSeconds: SPIKE_WARMUP,
+          warmSeconds: SPIKE_WARMUP[isQuick() ? 'quick' : 'full'],
         });
         try {
           const run = await runSpike({
@@ -164,13 +165,14 @@ export async function defineSpikeSuite(): Promise<void> {
 }
 
 /**
- * The targets soaked by 21: as `stressTargets`, but none in quick mode unless `LAB_TARGETS` names
- * them. A real target's RSS grows for its first 170,000–300,000 requests, so a quick soak spends
- * 1–2 min warming it and its 30-s window still ended inconclusive in 3 of 5 quick runs (express,
- * 2026-12-04): it showed nothing the planted pair does not. Full runs soak every target.
+ * The targets soaked by 21: those `LAB_TARGETS` names, in any mode; by default none (the planted
+ * pair only). A real target's RSS grows for its first 170,000–300,000 requests, so a soak spends
+ * 1–2 min warming it, and a 30-s window still ended inconclusive in 3 of 5 quick runs (express,
+ * 2026-12-04): a soak that tells anything about a real target runs for many minutes
+ * (`LAB_SOAK_SECONDS`), which no run's time goal holds for every target.
  */
 export function soakTargets(env: NodeJS.ProcessEnv = process.env): string[] {
-  return env.LAB_TARGETS || !isQuick(env) ? targetsFromEnv(env) : [];
+  return env.LAB_TARGETS ? targetsFromEnv(env) : [];
 }
 
 /**
@@ -313,18 +315,27 @@ const SWEEP_DEFAULTS: Record<SweepAxis, { quick: number[]; full: number[] }> = {
 /** One sweep (LAB_SWEEP_VUS / _POOL / _WORKERS to change its levels) on LAB_SWEEP_TARGET. */
 export function defineSweepSuite(axis: SweepAxis): void {
   const env = process.env;
-  const file = stressFile(`bench/stress/sweep-${axis}`, env.LAB_SWEEP_SCENARIO ?? '03-db-read');
+  const scenarioId = getScenario(env.LAB_SWEEP_SCENARIO ?? '03-db-read').id;
   const target = env.LAB_SWEEP_TARGET ?? 'fastify';
   const variable = `LAB_SWEEP_${axis.toUpperCase()}`;
   const raw = env[variable];
   const values = raw
     ? levelList(raw, variable)
     : SWEEP_DEFAULTS[axis][isQuick(env) ? 'quick' : 'full'];
-  // Seconds of blocks per level: 3–5 blocks quick, about 12 full.
-  const budget = budgetSeconds(env, { quick: 8 * values.length, full: 20 * values.length });
+  // Seconds of blocks per level: 3–5 blocks (about 8 s), in a full run too — its seven levels of
+  // users fit the run's time goal so (docs/measurement.md, "What a run costs").
+  const budget = budgetSeconds(env, { quick: 8 * values.length, full: 8 * values.length });
   const cpuMode = env.LAB_SWEEP_CPUS === 'scaled' ? 'scaled' : 'fixed';
+  const title = `sweep of ${axis} ${values.join(', ')}: ${target} (${scenarioId}${axis === 'workers' ? `, ${cpuMode} CPUs` : ''})`;
+  const skip = sweepSkipReason(env);
+  if (skip) {
+    // Before stressFile: a skipped sweep starts no servers.
+    test.skip(`${title} — skipped: ${skip}`, () => {});
+    return;
+  }
+  const file = stressFile(`bench/stress/sweep-${axis}`, scenarioId);
   test(
-    `sweep of ${axis} ${values.join(', ')}: ${target} (${file.scenario.id}${axis === 'workers' ? `, ${cpuMode} CPUs` : ''})`,
+    title,
     async () => {
       const slices = sliceSettings();
       const run = await runSweep({

@@ -1,0 +1,56 @@
+import { isQuick } from '../scenarios/index.ts';
+
+/**
+ * Whether the per-variant HTTP rankings of scenarios 09–19 (bench/db-advanced/http-*,
+ * bench/caching/http-*, bench/auth/http-16, bench/real-world/http-19) run: only with
+ * `LAB_VARIANT_HTTP=1`, in any mode. Why: they rank every data-layer target on each of 38
+ * variants, which does not fit a run's time goal with budgets that decide anything — in the
+ * quick run 2026-12-04T16-09-54Z their 38 rankings took 23 of its 50 minutes and decided none of their
+ * comparisons; in full mode, 14–18 alone took 31 min 42 s (run 2026-12-04T19-33-47Z, 69 of 426
+ * comparisons decided). The in-process suites of 09–19 assert every claim of those scenarios in
+ * every run.
+ */
+export function variantHttpSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const raw = env.LAB_VARIANT_HTTP;
+  if (raw !== undefined && raw !== '' && !['0', '1'].includes(raw)) {
+    throw new Error(`LAB_VARIANT_HTTP must be 1 or 0, got ${JSON.stringify(raw)}`);
+  }
+  if (raw === '1') return undefined;
+  return 'the claims of 09–19 are asserted in-process; LAB_VARIANT_HTTP=1 ranks every variant over HTTP too (long: docs/measurement.md)';
+}
+
+/**
+ * Whether the variant sweeps (bench/stress/sweep-*) run: in full runs, and in quick runs only with
+ * `LAB_SWEEPS=1` (`0`: in no run). They assert no claim — curves and adjacent-level verdicts of
+ * one target — and took 63 s of the 12-min quick run 2026-12-04T22-00-15Z; `pnpm lab sweep` runs
+ * any of them on demand.
+ */
+export function sweepSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const raw = env.LAB_SWEEPS;
+  if (raw !== undefined && raw !== '' && !['0', '1'].includes(raw)) {
+    throw new Error(`LAB_SWEEPS must be 1 or 0, got ${JSON.stringify(raw)}`);
+  }
+  if (raw === '0') return 'LAB_SWEEPS=0';
+  if (raw === '1' || !isQuick(env)) return undefined;
+  return 'quick runs leave the sweeps out (LAB_SWEEPS=1 runs them; pnpm lab sweep any time)';
+}
+
+/** Source markers of the bench files each opt-in governs. */
+const OPT_IN_FILES: ReadonlyArray<{
+  markers: readonly string[];
+  skip: (env: NodeJS.ProcessEnv) => string | undefined;
+}> = [
+  { markers: ['defineDbHttpSuite(', 'defineGroupHttpSuite('], skip: variantHttpSkipReason },
+  { markers: ['defineSweepSuite('], skip: sweepSkipReason },
+];
+
+/**
+ * Whether a bench file (its source) will skip all its tests as an opt-in suite left out of this
+ * run: such a file makes no verdicts, so it takes no share of the run's α.
+ */
+export function skipsAsOptIn(source: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return OPT_IN_FILES.some(
+    ({ markers, skip }) =>
+      markers.some((marker) => source.includes(marker)) && skip(env) !== undefined,
+  );
+}
