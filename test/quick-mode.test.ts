@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makesVerdicts } from '../src/load/alpha.ts';
 import { familiesFromEnv } from '../src/load/families.ts';
-import { skipsAsOptIn, sweepSkipReason, variantHttpSkipReason } from '../src/load/opt-in.ts';
+import { basicReplication } from '../src/load/http-suite.ts';
+import {
+  implicitOptIns,
+  skipsAsOptIn,
+  sweepSkipReason,
+  variantHttpSkipReason,
+} from '../src/load/opt-in.ts';
 import {
   defaultRestartEvery,
   KEPT_PROCESS_MARGIN,
@@ -34,8 +40,14 @@ describe('quick mode', () => {
       equivalenceMargin: REPLICATED_MARGIN,
     });
     expect(KEPT_PROCESS_MARGIN).toBeGreaterThan(REPLICATED_MARGIN);
-    // The basic suites keep their processes in every mode: 10% unless LAB_RESTART_EVERY asks.
-    expect(source('src/load/http-suite.ts')).toMatch(/phases,\n\s+restartEvery: 0,/);
+    // The basic suites: kept processes in quick runs, fresh ones every block (0.5-s slices) in full.
+    expect(basicReplication(QUICK)).toEqual({ restartEvery: 0, restartWarmupSeconds: 0.5 });
+    expect(basicReplication({})).toEqual({
+      restartEvery: 1,
+      restartWarmupSeconds: 0.5,
+      sliceSeconds: 0.5,
+    });
+    expect(basicReplication({ LAB_SLICE: '1' }).sliceSeconds).toBeUndefined();
   });
 
   it('ranks throughput only unless LAB_MODEL asks for latency', () => {
@@ -69,6 +81,19 @@ describe('quick mode', () => {
     expect(skipsAsOptIn(sweep, { ...QUICK, LAB_SWEEPS: '1' })).toBe(false);
     expect(skipsAsOptIn(sweep, { LAB_SWEEPS: '0' })).toBe(true);
     expect(() => sweepSkipReason({ LAB_SWEEPS: 'yes' })).toThrow(/must be 1 or 0/);
+  });
+
+  it('runs opt-in suites selected on their own, and leaves mixed selections to the variables', () => {
+    const http = source('bench/caching/http-14-cache-hit.bench.ts');
+    const db = source('bench/db-advanced/http-11-db-n-plus-one.bench.ts');
+    const sweep = source('bench/stress/sweep-vus.bench.ts');
+    const basic = source('bench/basic/01-lightweight.bench.ts');
+    expect(implicitOptIns([http], {})).toEqual(['LAB_VARIANT_HTTP']);
+    expect(implicitOptIns([http, db, sweep], {})).toEqual(['LAB_VARIANT_HTTP', 'LAB_SWEEPS']);
+    expect(implicitOptIns([http, basic], {})).toEqual([]);
+    expect(implicitOptIns([], {})).toEqual([]);
+    // An explicit 0 (or 1) is the user's: nothing to turn on.
+    expect(implicitOptIns([http], { LAB_VARIANT_HTTP: '0' })).toEqual([]);
   });
 
   it('soaks no real target (the planted pair only), unless LAB_TARGETS chooses', () => {

@@ -5,7 +5,7 @@
  * asserted (a shared machine is too noisy for a hard gate).
  *
  *   pnpm vitest bench --run bench/harness              # 3 rounds × 5 s (+2 s warm-up) per engine
- *   LAB_QUICK=1 pnpm vitest bench --run bench/harness  # 3 rounds × 3 s after 3 s warm-up, no k6
+ *   LAB_QUICK=1 pnpm vitest bench --run bench/harness  # 2 rounds × 3 s after 3 s warm-up, no k6
  *
  * `LAB_HARNESS_ROUNDS` and `LAB_DURATION` (whole seconds) override rounds and measured seconds.
  * Quick mode keeps a 3-s warm-up: with 1 s the in-process engine's connections and JIT were not
@@ -33,7 +33,7 @@ function wholeNumber(name: string, fallback: number): number {
   return value;
 }
 
-const rounds = wholeNumber('LAB_HARNESS_ROUNDS', 3);
+const rounds = wholeNumber('LAB_HARNESS_ROUNDS', quick ? 2 : 3);
 const durationSeconds = wholeNumber('LAB_DURATION', quick ? 3 : 5);
 const warmupSeconds = quick ? 3 : 2;
 const engines =

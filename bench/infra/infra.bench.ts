@@ -21,7 +21,7 @@ import { useLab } from '../../src/infra/vitest.ts';
 
 const quick = process.env.LAB_QUICK === '1';
 const runs = (full: number) => ({
-  iterations: quick ? 3 : full,
+  iterations: quick ? 2 : full,
   time: 0,
   warmupIterations: 1,
   warmupTime: 0,

@@ -37,20 +37,42 @@ export function sweepSkipReason(env: NodeJS.ProcessEnv = process.env): string | 
 
 /** Source markers of the bench files each opt-in governs. */
 const OPT_IN_FILES: ReadonlyArray<{
+  variable: string;
   markers: readonly string[];
   skip: (env: NodeJS.ProcessEnv) => string | undefined;
 }> = [
-  { markers: ['defineDbHttpSuite(', 'defineGroupHttpSuite('], skip: variantHttpSkipReason },
-  { markers: ['defineSweepSuite('], skip: sweepSkipReason },
+  {
+    variable: 'LAB_VARIANT_HTTP',
+    markers: ['defineDbHttpSuite(', 'defineGroupHttpSuite('],
+    skip: variantHttpSkipReason,
+  },
+  { variable: 'LAB_SWEEPS', markers: ['defineSweepSuite('], skip: sweepSkipReason },
 ];
+
+const optInOf = (source: string) =>
+  OPT_IN_FILES.find(({ markers }) => markers.some((marker) => source.includes(marker)));
+
+/**
+ * The opt-ins a run turns on by itself: when every selected bench file is an opt-in suite
+ * (`pnpm vitest bench --run bench/caching/http-14`), the user asked for exactly those, so they run
+ * unless their variable says 0. A run that selects other files too leaves them to the variable.
+ */
+export function implicitOptIns(
+  sources: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
+  const optIns = sources.map(optInOf);
+  if (optIns.length === 0 || optIns.some((optIn) => optIn === undefined)) return [];
+  return [...new Set(optIns.map((optIn) => optIn?.variable as string))].filter(
+    (variable) => env[variable] === undefined || env[variable] === '',
+  );
+}
 
 /**
  * Whether a bench file (its source) will skip all its tests as an opt-in suite left out of this
  * run: such a file makes no verdicts, so it takes no share of the run's α.
  */
 export function skipsAsOptIn(source: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  return OPT_IN_FILES.some(
-    ({ markers, skip }) =>
-      markers.some((marker) => source.includes(marker)) && skip(env) !== undefined,
-  );
+  const optIn = optInOf(source);
+  return optIn !== undefined && optIn.skip(env) !== undefined;
 }

@@ -71,6 +71,8 @@ export interface RankingRunOptions {
    * `defaultRestartEvery()`: 1, 0 in quick runs; 0 = never).
    */
   restartEvery?: number;
+  /** Seconds of unmeasured turns after a restart (default 1; 0.5 in quick runs). */
+  restartWarmupSeconds?: number;
   /** Families to measure; default both: throughput, then median latency. */
   phases?: ReadonlyArray<'throughput' | 'latency'>;
   /** Open-model rate of the latency family; default half the slowest target's throughput. */
@@ -210,7 +212,7 @@ export function budgetSeconds(
  */
 export function interleaveSettings(
   engine: HttpEngine,
-  options: { interleave?: boolean; restartEvery?: number },
+  options: { interleave?: boolean; restartEvery?: number; restartWarmupSeconds?: number },
   env: NodeJS.ProcessEnv = process.env,
 ): {
   interleave: boolean;
@@ -238,7 +240,7 @@ export function interleaveSettings(
     subRewarm: 0.02,
     restartEvery: interleave ? restartEvery : 0,
     // Quick runs warm fresh processes for half a second: enough for a ranking of big gaps.
-    restartWarmup: isQuick(env) ? 0.5 : 1,
+    restartWarmup: options.restartWarmupSeconds ?? (isQuick(env) ? 0.5 : 1),
   };
 }
 

@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { Reporter, TestModule, TestSpecification } from 'vitest/node';
 import { REPO_ROOT } from '../launcher/registry.ts';
 import { makesVerdicts } from '../load/alpha.ts';
-import { skipsAsOptIn } from '../load/opt-in.ts';
+import { implicitOptIns, skipsAsOptIn } from '../load/opt-in.ts';
 
 /**
  * Whole-run progress for `pnpm bench`, next to vitest's own output: how many suites are done,
@@ -21,14 +21,19 @@ export default class BenchProgressReporter implements Reporter {
     // The run's error budget is shared by the suites that make verdicts (src/load/alpha.ts);
     // workers are forked after this, with this process's environment.
     // A file left out as a whole (quick runs' per-variant HTTP rankings) spends none of it.
-    const verdictFiles = specifications
-      .map((spec) => spec.moduleId)
+    const files = [...new Set(specifications.map((spec) => spec.moduleId))];
+    const sources = new Map(files.map((file) => [file, readFileSync(file, 'utf8')]));
+    for (const variable of implicitOptIns([...sources.values()])) {
+      process.env[variable] = '1';
+      console.log(`[lab] ${variable}=1: only suites that need it were selected`);
+    }
+    const verdictFiles = files
       .filter((file) => {
-        const source = readFileSync(file, 'utf8');
+        const source = sources.get(file) as string;
         return makesVerdicts(source) && !skipsAsOptIn(source);
       })
       .map((file) => relative(REPO_ROOT, file));
-    process.env.LAB_VERDICT_SUITES = JSON.stringify([...new Set(verdictFiles)]);
+    process.env.LAB_VERDICT_SUITES = JSON.stringify(verdictFiles);
     this.started = performance.now();
     console.log(
       `[lab] ${this.total} benchmark suite${this.total === 1 ? '' : 's'} to run, one at a time`,
