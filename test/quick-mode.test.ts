@@ -41,9 +41,14 @@ describe('quick mode', () => {
     });
     expect(KEPT_PROCESS_MARGIN).toBeGreaterThan(REPLICATED_MARGIN);
     // The basic suites: kept processes in quick runs, fresh ones every block (0.5-s slices) in full.
-    expect(basicReplication(QUICK)).toEqual({ restartEvery: 0, restartWarmupSeconds: 0.5 });
+    expect(basicReplication(QUICK)).toEqual({
+      restartEvery: 0,
+      warmupSeconds: 0.5,
+      restartWarmupSeconds: 0.5,
+    });
     expect(basicReplication({})).toEqual({
       restartEvery: 1,
+      warmupSeconds: 1,
       restartWarmupSeconds: 0.5,
       sliceSeconds: 0.5,
     });

@@ -189,6 +189,11 @@ describe('readings from the series', () => {
     expect(rssSettled(warming.slice(0, 250), 2)).toBe(false); // up to 62 s: growing at 33 s
     expect(rssSettled(warming.slice(0, 290), 2)).toBe(true); // up to 72 s: flat since 40 s
     expect(rssSettled(warming.slice(0, 80), 100)).toBe(false); // 20 s is too short to tell
+    // Polled from 0.25 s on: after 30 s of load the samples span 29.75 s, which is enough…
+    const flat = Array.from({ length: 120 }, (_, i) => ({ t: (i + 1) / 4, value: 150 }));
+    expect(rssSettled(flat, 2)).toBe(true);
+    // …and one poll less is not.
+    expect(rssSettled(flat.slice(0, 119), 2)).toBe(false);
     const leaking = warming.map((p) => ({ ...p, value: 150 + 4 * p.t }));
     expect(rssSettled(leaking, 2)).toBe(false);
     const sawTooth = Array.from({ length: 100 }, (_, i) => ({ value: 40 + (i % 20) * 5 }));

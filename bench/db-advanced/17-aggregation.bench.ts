@@ -36,7 +36,7 @@ const WARMUP = { quick: 2, full: 3 };
  * a round left 3 rounds in the quick claim budget and an interval of [0, 10⁷]: fewer operations
  * per round, more rounds.
  */
-const REDUCE_OPERATIONS = { quick: 1, full: 3 };
+const REDUCE_OPERATIONS = { quick: 2, full: 3 };
 const REDUCE_WARMUP = { quick: 1, full: 1 };
 
 for (const name of layersFromEnv()) {

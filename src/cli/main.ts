@@ -113,7 +113,7 @@ function program(setExit: (code: number) => void): Command {
     )
     .option(
       '-b, --budget <seconds>',
-      'seconds of measured blocks per scenario (LAB_BUDGET; default 40 quick, 180 full)',
+      'seconds of measured blocks per scenario (LAB_BUDGET; default 25 quick, 180 full)',
     )
     .option(
       '-r, --rounds <n>',
@@ -265,7 +265,7 @@ function program(setExit: (code: number) => void): Command {
     .option('-n, --repeats <n>', 'repeats per case (default 20)')
     .option(
       '-b, --budget <seconds>',
-      'seconds of blocks per pair (LAB_BUDGET; default 180, 40 quick)',
+      'seconds of blocks per pair (LAB_BUDGET; default 180, 25 quick)',
     )
     .option(
       '-c, --cases <names>',

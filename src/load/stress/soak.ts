@@ -64,12 +64,12 @@ export const SOAK_DEFAULTS: Record<'quick' | 'full', Omit<SoakSettings, 'alpha'>
     thresholdPer10k: DEFAULT_LEAK_THRESHOLD,
   },
   // The detector's planted pair in a full run (real targets soak when LAB_TARGETS names them,
-  // LAB_SOAK_SECONDS for hours): twice the quick window.
+  // LAB_SOAK_SECONDS for hours): 1.5 times the quick window (60 s made the file 3 min).
   full: {
     vus: 10,
-    durationSeconds: 60,
+    durationSeconds: 45,
     warmupSeconds: 15,
-    maxWarmupSeconds: 300,
+    maxWarmupSeconds: 600,
     windowSeconds: 1,
     thresholdPer10k: DEFAULT_LEAK_THRESHOLD,
   },
@@ -82,13 +82,22 @@ export const MIN_GC_CYCLES = DEFAULT_BATCHES;
 /** A heap sample this much below the previous one marks a major collection. */
 const GC_DROP = 0.85;
 
-/** Whether RSS stayed within the allowed band over the last SETTLE_SECONDS of `samples`. */
+/** Seconds between RSS samples during the warm-up. */
+const SETTLE_POLL_SECONDS = 0.25;
+
+/**
+ * Whether RSS stayed within the allowed band over the last SETTLE_SECONDS of `samples`. The first
+ * sample comes one poll after the start, so a series that began SETTLE_SECONDS ago spans one poll
+ * less: without that allowance the check after 30 s of 5-s chunks failed by 0.25 s, and every
+ * settled target warmed for a chunk more (the quick soak's control, 35 s instead of 30).
+ */
 export function rssSettled(
   samples: ReadonlyArray<{ t: number; value: number }>,
   allowedMiB: number,
 ): boolean {
   const last = samples.at(-1);
-  if (!last || last.t - (samples[0]?.t ?? last.t) < SETTLE_SECONDS) return false;
+  const span = last ? last.t - (samples[0]?.t ?? last.t) : 0;
+  if (!last || span < SETTLE_SECONDS - SETTLE_POLL_SECONDS - 1e-9) return false;
   const recent = samples.filter((p) => p.t > last.t - SETTLE_SECONDS).map((p) => p.value);
   return Math.max(...recent) - Math.min(...recent) <= allowedMiB;
 }
@@ -120,7 +129,7 @@ async function warmUntilSettled(
         value: groupRssMiB(session.target.pid),
       });
     }
-  }, 250);
+  }, SETTLE_POLL_SECONDS * 1000);
   const driver = createInProcessDriver({
     baseUrl: session.url,
     settings: { model: 'closed', concurrency: settings.vus, durationSeconds: 0 },

@@ -30,22 +30,22 @@ export const SPIKE_PROFILES: Record<'quick' | 'full', SpikeProfile> = {
   quick: {
     base: 10,
     peak: 100,
-    before: 6,
+    before: 5,
     rampUp: 1,
     hold: 4,
     rampDown: 1,
-    after: 6,
+    after: 5,
     windowSeconds: 0.5,
   },
-  // 39 s a target: four targets' spikes fit a full run's time goal (docs/measurement.md).
+  // 30 s a target: four targets' spikes fit a full run's time goal (docs/measurement.md).
   full: {
     base: 10,
     peak: 100,
-    before: 10,
-    rampUp: 2,
-    hold: 10,
-    rampDown: 2,
-    after: 15,
+    before: 8,
+    rampUp: 1,
+    hold: 8,
+    rampDown: 1,
+    after: 12,
     windowSeconds: 0.5,
   },
 };

@@ -122,7 +122,7 @@ export function stressTargets(env: NodeJS.ProcessEnv = process.env): string[] {
   return env.LAB_TARGETS || !isQuick(env) ? targets : targets.slice(0, 1);
 }
 /** Seconds of load at the base before a spike (quick / full). */
-const SPIKE_WARMUP = { quick: 5, full: 10 };
+const SPIKE_WARMUP = { quick: 3, full: 5 };
 
 /** 20 spike on every selected target; `LAB_ENGINE=k6` for k6's ramping-vus. */
 export async function defineSpikeSuite(): Promise<void> {
