@@ -83,9 +83,9 @@ export function basicReplication(env: NodeJS.ProcessEnv = process.env): {
  * wrongly cannot look fast. Without k6 (LAB_ENGINE=k6) the suite is skipped with the reason in its
  * name; under CI=true a missing k6 fails instead.
  *
- * Processes are kept for the whole file, so the verdicts use 10% margins; `LAB_RESTART_EVERY=1`
- * starts fresh ones before every block and decides at 5% (`rankingMargins`), at the cost of the
- * restarts' time in the budget (a deeper run: docs/measurement.md, "What a run costs").
+ * Full runs start fresh processes before every block and decide at 5%; quick runs keep them for
+ * the file and decide at 10% (`basicReplication`, `rankingMargins`; docs/measurement.md, "Run
+ * profiles").
  */
 export async function defineHttpSuite(scenarioId: string): Promise<void> {
   const scenario = getScenario(scenarioId);

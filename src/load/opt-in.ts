@@ -1,21 +1,26 @@
 import { isQuick } from '../scenarios/index.ts';
 
+/** An opt-in's variable: '1', '0' or unset; anything else is refused, naming the valid values. */
+function flag(env: NodeJS.ProcessEnv, name: string): '0' | '1' | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw !== '0' && raw !== '1')
+    throw new Error(`${name} must be 1 or 0, got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
 /**
  * Whether the per-variant HTTP rankings of scenarios 09–19 (bench/db-advanced/http-*,
  * bench/caching/http-*, bench/auth/http-16, bench/real-world/http-19) run: only with
  * `LAB_VARIANT_HTTP=1`, in any mode. Why: they rank every data-layer target on each of 38
  * variants, which does not fit a run's time goal with budgets that decide anything — in the
- * quick run 2026-12-04T16-09-54Z their 38 rankings took 23 of its 50 minutes and decided none of their
- * comparisons; in full mode, 14–18 alone took 31 min 42 s (run 2026-12-04T19-33-47Z, 69 of 426
+ * quick run 2026-12-04T16-09-54Z their 38 rankings took 23 of its 50 minutes and decided none
+ * of their comparisons; in full mode, 14–18 alone took 31 min 42 s (run 2026-12-04T19-33-47Z, 69 of 426
  * comparisons decided). The in-process suites of 09–19 assert every claim of those scenarios in
  * every run.
  */
 export function variantHttpSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const raw = env.LAB_VARIANT_HTTP;
-  if (raw !== undefined && raw !== '' && !['0', '1'].includes(raw)) {
-    throw new Error(`LAB_VARIANT_HTTP must be 1 or 0, got ${JSON.stringify(raw)}`);
-  }
-  if (raw === '1') return undefined;
+  if (flag(env, 'LAB_VARIANT_HTTP') === '1') return undefined;
   return 'the claims of 09–19 are asserted in-process; LAB_VARIANT_HTTP=1 ranks every variant over HTTP too (long: docs/measurement.md)';
 }
 
@@ -26,10 +31,7 @@ export function variantHttpSkipReason(env: NodeJS.ProcessEnv = process.env): str
  * any of them on demand.
  */
 export function sweepSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const raw = env.LAB_SWEEPS;
-  if (raw !== undefined && raw !== '' && !['0', '1'].includes(raw)) {
-    throw new Error(`LAB_SWEEPS must be 1 or 0, got ${JSON.stringify(raw)}`);
-  }
+  const raw = flag(env, 'LAB_SWEEPS');
   if (raw === '0') return 'LAB_SWEEPS=0';
   if (raw === '1' || !isQuick(env)) return undefined;
   return 'quick runs leave the sweeps out (LAB_SWEEPS=1 runs them; pnpm lab sweep any time)';
