@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { formatCalibration, goals } from '../src/cli/calibrate.ts';
-import { blockLogRatios, type Calibration, type CaseOutcome } from '../src/load/calibration.ts';
-import type { RankingRun } from '../src/load/ranking-run.ts';
+import {
+  blockLogRatios,
+  type Calibration,
+  type CaseOutcome,
+  missReason,
+} from '../src/load/calibration.ts';
+import { boundInMostBlocks, type FamilyRun, type RankingRun } from '../src/load/ranking-run.ts';
 import type { Result } from '../src/load/result.ts';
 
 /** `lab calibrate`'s bookkeeping: goals, block ratios, the printed table (no measurement). */
@@ -19,6 +24,7 @@ const outcome = (over: Partial<CaseOutcome>): CaseOutcome => ({
   blockSd: 0.041,
   minimumDetectableRatio: 1.081,
   medianRatio: 1.002,
+  misses: [],
   ...over,
 });
 
@@ -86,6 +92,73 @@ describe('calibration goals', () => {
     expect(text).toContain(
       '✓ aa-trivial throughput: called faster/slower in ≤ 5% of repeats: 1/20 (5%)',
     );
+    expect(text).not.toContain('without the expected verdict');
+  });
+
+  it('lists the repeats that missed the expected verdict, with why', () => {
+    const text = formatCalibration(
+      calibration([
+        outcome({
+          phase: 'latency',
+          misses: ['repeat 5: inconclusive 0.977× after 16 blocks (127 s); budget ran out'],
+        }),
+      ]),
+    );
+    expect(text).toContain(
+      'Repeats without the expected verdict, and why:\n  aa-trivial latency, repeat 5: inconclusive 0.977× after 16 blocks (127 s); budget ran out',
+    );
+  });
+});
+
+describe('missReason', () => {
+  const family = (over: Partial<FamilyRun>): FamilyRun =>
+    ({
+      phase: 'latency',
+      blocks: 3,
+      stoppedBy: 'decided',
+      generatorBound: {},
+      reported: [{ a: 'a', b: 'b', verdict: 'inconclusive' }],
+      ...over,
+    }) as unknown as FamilyRun;
+  const run = (problems: string[]): RankingRun => ({ problems }) as unknown as RankingRun;
+
+  it('says the budget ran out when nothing else went wrong', () => {
+    expect(missReason(run([]), family({ stoppedBy: 'time', blocks: 16 }))).toBe('budget ran out');
+  });
+
+  it('names generator-bound slices, the pair note and slices with errors of that family only', () => {
+    const why = missReason(
+      run([
+        'a latency block 2: 3 errors, 0 failed checks of 900',
+        'b throughput block 1: 1 errors, 0 failed checks of 800',
+      ]),
+      family({
+        generatorBound: { a: { slices: 2, why: 'open model behind schedule: 700/s of 1000/s' } },
+        reported: [
+          {
+            a: 'a',
+            b: 'b',
+            verdict: 'inconclusive',
+            note: 'faster than the load generator can measure (…)',
+          },
+        ] as unknown as FamilyRun['reported'],
+      }),
+    );
+    expect(why).toBe(
+      'faster than the load generator can measure (…); stopped: nothing left to decide; a: 2 of 3 slices not counted (open model behind schedule: 700/s of 1000/s); 1 slice(s) with errors (a latency block 2: 3 errors, 0 failed checks of 900)',
+    );
+  });
+});
+
+describe('boundInMostBlocks', () => {
+  it('marks a target only when most of at least three blocks were generator-bound', () => {
+    // One stalled slice in the first block used to end the comparison at once.
+    expect(boundInMostBlocks(1, 1)).toBe(false);
+    expect(boundInMostBlocks(2, 2)).toBe(false);
+    expect(boundInMostBlocks(1, 3)).toBe(false);
+    expect(boundInMostBlocks(2, 3)).toBe(true);
+    expect(boundInMostBlocks(2, 4)).toBe(false);
+    expect(boundInMostBlocks(3, 5)).toBe(true);
   });
 });
 

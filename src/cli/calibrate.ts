@@ -110,6 +110,13 @@ export function formatCalibration(c: Calibration): string {
     'Goals:',
     ...goals(c).map((g) => `  ${g.met ? '✓' : '✗'} ${g.goal}: ${g.measured}`),
   ];
+  const misses = c.cases.filter((x) => (x.misses ?? []).length > 0);
+  if (misses.length > 0) {
+    lines.push('', 'Repeats without the expected verdict, and why:');
+    for (const x of misses) {
+      for (const miss of x.misses) lines.push(`  ${x.id} ${x.phase}, ${miss}`);
+    }
+  }
   return lines.join('\n');
 }
 

@@ -55,6 +55,8 @@ export interface CaseOutcome {
   minimumDetectableRatio: number;
   /** Median ratio estimate over the repeats (A over B). */
   medianRatio: number;
+  /** Each repeat that did not give the expected verdict, and why (budget, generator-bound…). */
+  misses: string[];
 }
 
 export interface Calibration {
@@ -230,7 +232,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     const expected: Verdict = spec.planted > 0 ? 'faster' : 'no-difference';
     const perPhase = new Map<
       FamilyRun['phase'],
-      { runs: FamilyRun[]; d: number[][]; seconds: number[] }
+      { runs: FamilyRun[]; d: number[][]; seconds: number[]; misses: string[] }
     >();
     for (let repeat = 0; repeat < options.repeats; repeat++) {
       options.log(`${id}: repeat ${repeat + 1}/${options.repeats} — ${spec.description}`);
@@ -246,16 +248,17 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
       });
       options.onRun?.(run);
       for (const family of run.families) {
-        const entry = perPhase.get(family.phase) ?? { runs: [], d: [], seconds: [] };
+        const entry = perPhase.get(family.phase) ?? { runs: [], d: [], seconds: [], misses: [] };
         entry.runs.push(family);
         entry.d.push(blockLogRatios(run, family.phase, spec.a.name, spec.b.name));
         entry.seconds.push(family.seconds);
         perPhase.set(family.phase, entry);
         const pair = family.reported[0];
         const oriented = pair && pair.a === spec.a.name ? pair.verdict : flipVerdict(pair?.verdict);
-        options.log(
-          `  ${family.phase}: ${oriented} ${pair ? `${(pair.a === spec.a.name ? pair.ratio : 1 / pair.ratio).toFixed(3)}×` : ''} after ${family.blocks} blocks (${Math.round(family.seconds)} s)`,
-        );
+        const line = `${oriented} ${pair ? `${(pair.a === spec.a.name ? pair.ratio : 1 / pair.ratio).toFixed(3)}×` : ''} after ${family.blocks} blocks (${Math.round(family.seconds)} s)`;
+        const why = oriented === expected ? '' : missReason(run, family);
+        if (why) entry.misses.push(`repeat ${repeat + 1}: ${line}; ${why}`);
+        options.log(`  ${family.phase}: ${line}${why ? `; ${why}` : ''}`);
       }
     }
     for (const [phase, entry] of perPhase) {
@@ -305,6 +308,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
         minimumDetectableRatio:
           minRatio * Math.exp(((t + probit(0.8)) * blockSd) / Math.sqrt(maxLooks)),
         medianRatio: median(ratios),
+        misses: entry.misses,
       });
     }
   }
@@ -320,6 +324,32 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     cases: outcomes,
     seconds: Math.round((performance.now() - started) / 1000),
   };
+}
+
+/** Why a repeat's family ended without the expected verdict, from what the run recorded. */
+export function missReason(run: RankingRun, family: FamilyRun): string {
+  const reasons: string[] = [];
+  const note = family.reported[0]?.note;
+  if (note) reasons.push(note);
+  const stopped = {
+    decided: 'stopped: nothing left to decide',
+    looks: 'all planned blocks used',
+    time: 'budget ran out',
+    failed: 'stopped by a failure',
+  }[family.stoppedBy];
+  reasons.push(stopped);
+  for (const [target, bound] of Object.entries(family.generatorBound ?? {})) {
+    reasons.push(
+      `${target}: ${bound.slices} of ${family.blocks} slices not counted (${bound.why})`,
+    );
+  }
+  const problems = run.problems.filter(
+    (p) => p.startsWith(`${family.phase} block `) || p.includes(` ${family.phase} block `),
+  );
+  if (problems.length > 0) {
+    reasons.push(`${problems.length} slice(s) with errors (${problems[0]})`);
+  }
+  return reasons.join('; ');
 }
 
 function flipVerdict(v: Verdict | undefined): Verdict {

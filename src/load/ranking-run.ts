@@ -105,6 +105,8 @@ export interface FamilyRun extends RankingResult {
   /** Open-model rate of the latency family, requests/s. */
   ratePerSecond?: number;
   stoppedBy: 'decided' | 'looks' | 'time' | 'failed';
+  /** Target → its slices left out because the generator was limited, and the last reason. */
+  generatorBound: Record<string, { slices: number; why: string }>;
   seconds: number;
   sliceSeconds: number;
 }
@@ -270,6 +272,16 @@ export function unusable(result: Result): string | undefined {
   }
   if (result.requests === 0) return 'no completed requests';
   return undefined;
+}
+
+/**
+ * Whether a target whose slices were generator-bound in `bound` of `blocks` blocks is faster than
+ * the generator can measure: in most blocks, and only once there are enough blocks for "most" to
+ * mean something. One stalled slice in the first block says nothing about the target (and the
+ * marking is final: it ends the target's comparisons).
+ */
+export function boundInMostBlocks(bound: number, blocks: number): boolean {
+  return blocks >= MIN_BLOCKS && bound > blocks / 2;
 }
 
 /** Why the generator may have limited this slice, or undefined when it had headroom. */
@@ -733,7 +745,7 @@ async function runFamily(c: FamilyContext): Promise<FamilyRun> {
     }
     // A target the generator could not measure in most slices is faster than it can tell.
     for (const [name, count] of boundCount) {
-      if (count > (block + 1) / 2 && !c.run.saturated[name]) {
+      if (boundInMostBlocks(count, block + 1) && !c.run.saturated[name]) {
         const why = `faster than the load generator can measure (${boundWhy.get(name)})`;
         c.run.saturated[name] = why;
         family.markUndecidable(name, why);
@@ -756,11 +768,16 @@ async function runFamily(c: FamilyContext): Promise<FamilyRun> {
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  const boundSlices: FamilyRun['generatorBound'] = {};
+  for (const [name, slices] of boundCount) {
+    if (slices > 0) boundSlices[name] = { slices, why: boundWhy.get(name) ?? '' };
+  }
   return {
     ...result,
     phase: c.phase,
     ...(c.phase === 'latency' ? { ratePerSecond: c.settings.ratePerSecond } : {}),
     stoppedBy,
+    generatorBound: boundSlices,
     seconds,
     sliceSeconds: c.slice,
   };

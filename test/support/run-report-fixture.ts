@@ -406,6 +406,7 @@ export function rankedFamilies(speeds: Record<string, number>, seed: number): Fa
       phase,
       ...(phase === 'latency' ? { ratePerSecond: 7200 } : {}),
       stoppedBy: 'time' as const,
+      generatorBound: {},
       seconds: 120,
       sliceSeconds: 2,
     };
