@@ -1,5 +1,6 @@
-// Scenario 01-lightweight across every target through k6. `pnpm vitest bench --run bench/basic/01`;
-// LAB_QUICK=1 for short runs, LAB_TARGETS=fastify,express to narrow, LAB_ENGINE=inprocess.
+// Scenario 01-lightweight: every target ranked with verdicts, in-process engine.
+// `pnpm vitest bench --run bench/basic/01`; LAB_QUICK=1 for short runs, LAB_TARGETS=fastify,express
+// to narrow, LAB_ENGINE=k6 to load through k6.
 import { defineHttpSuite } from '../../src/load/http-suite.ts';
 
 await defineHttpSuite('01-lightweight');
