@@ -16,6 +16,7 @@ import {
   activeRunDir,
   beginRun,
   captureEnvironment,
+  commandLine,
   createCollector,
   type Environment,
   finalizeMessage,
@@ -23,10 +24,12 @@ import {
   loadRunReport,
   noteInfra,
   parseRunReport,
+  REPO_ROOT,
   RunReportError,
   recordComparison,
   recordResult,
   redactValue,
+  renderHtml,
   renderMarkdown,
 } from '../src/report/index.ts';
 import { type Comparison, describeComparison } from '../src/stats/index.ts';
@@ -565,6 +568,44 @@ describe('captureEnvironment', () => {
     });
     expect(redactValue('LAB_REDIS_URL', 'redis://127.0.0.1:6379/0')).toBe(
       'redis://127.0.0.1:6379/0',
+    );
+  });
+
+  it('records the command line as typed: pnpm lab / pnpm vitest, secrets redacted, quoted', () => {
+    const lab = join(REPO_ROOT, 'src/cli/main.ts');
+    expect(
+      commandLine([
+        '/usr/local/bin/node',
+        lab,
+        'run',
+        '--scenario',
+        '01',
+        '--target-db-url',
+        'postgres://me:hunter2@db:5432/app',
+        '--auth-secret=hunter2',
+        '--token',
+        'abc',
+        '--name',
+        "my api's",
+      ]),
+    ).toBe(
+      "pnpm lab run --scenario 01 --target-db-url postgres://me:redacted@db:5432/app --auth-secret='***' --token '***' --name 'my api'\\''s'",
+    );
+    const vitest = join(REPO_ROOT, 'node_modules/vitest/vitest.mjs');
+    expect(commandLine(['node', vitest, 'bench', '--run', 'bench/basic/01'])).toBe(
+      'pnpm vitest bench --run bench/basic/01',
+    );
+    expect(commandLine(['node', join(REPO_ROOT, 'scripts/x.ts')])).toBe('node scripts/x.ts');
+    expect(env().command).toMatch(/^(pnpm vitest|node)/);
+  });
+
+  it('shows the command in the Markdown and HTML environment', () => {
+    const report = fixtureReport();
+    expect(renderMarkdown(report)).toMatch(
+      /\| Command +\| `pnpm vitest bench --run bench\/basic` +\|/,
+    );
+    expect(renderHtml(report)).toContain(
+      '<th scope="row">Command</th><td>pnpm vitest bench --run bench/basic</td>',
     );
   });
 });

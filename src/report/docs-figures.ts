@@ -11,6 +11,7 @@ import {
   scenarioTables,
 } from './markdown.ts';
 import { pairOf } from './ranking-text.ts';
+import { shellWord } from './shell.ts';
 import type { RankingData, RunReport } from './types.ts';
 
 /**
@@ -55,15 +56,11 @@ export function runSummary(report: RunReport): string {
   return `run \`${report.runId}\` (started ${when(report.startedAt)}, ${duration(report.startedAt, report.finishedAt)}), ${mode}${sha}`;
 }
 
-function shellWord(value: string): string {
-  return /^[\w.,:/=+@%-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
-}
-
 /**
  * The command that measures `scenario` again as `suite` did, from the settings the run recorded
- * (LAB_* and the few others the environment keeps). The run report does not keep the command
- * line itself, so `lab run` options that set no variable (--rounds, --model, --rate, --warmup)
- * cannot be repeated from it.
+ * (LAB_* and the few others the environment keeps), for this one scenario and suite. The whole
+ * run's command line, with `lab run` options that set no variable (--rounds, --model, --rate,
+ * --warmup), is in the machine table (`environment.command`, since 2026-12-05).
  */
 export function repeatCommand(report: RunReport, suite: string, scenario: string): string {
   const settings = Object.entries(report.environment.config.env).filter(

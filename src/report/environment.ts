@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtureOptionsFromEnv } from '../fixtures/options.ts';
 import type { ServerInstance } from '../infra/types.ts';
 import { findK6 } from '../load/k6/binary.ts';
 import { pinningPlan } from '../load/pinning.ts';
 import { findWrk } from '../load/wrk.ts';
+import { shellWord } from './shell.ts';
 import type { CalibrationNote, Environment, InfraInfo, InfraNote, ServerInfo } from './types.ts';
 
 /**
@@ -22,6 +23,8 @@ export interface CaptureOptions {
   infra?: Partial<InfraInfo>;
   /** Where git is asked; default the repository root. */
   cwd?: string;
+  /** The process's arguments; default `process.argv`. */
+  argv?: readonly string[];
 }
 
 export function captureEnvironment(options: CaptureOptions = {}): Environment {
@@ -50,6 +53,7 @@ export function captureEnvironment(options: CaptureOptions = {}): Environment {
     node: { version: process.version, v8: process.versions.v8 },
     tools: { k6: findK6(env)?.version ?? null, wrk: wrkVersion(env) },
     git: gitState(cwd, env),
+    command: commandLine(options.argv ?? process.argv),
     config: labConfig(env),
     pinning: pinningPlan(env),
     calibration: calibrationNote(env),
@@ -136,6 +140,34 @@ export function redactValue(name: string, value: string): string {
   } catch {
     return value;
   }
+}
+
+/**
+ * The command line that started the run, as typed in the repository: `pnpm lab …` for the CLI,
+ * `pnpm vitest …` for the suites (`pnpm bench` is `vitest bench --run`). Options can carry a
+ * database URL or a token: they are redacted as variables are.
+ */
+export function commandLine(argv: readonly string[], root: string = REPO_ROOT): string {
+  const [, script = '', ...args] = argv;
+  const file = relative(root, script);
+  const tool =
+    file === join('src', 'cli', 'main.ts')
+      ? 'pnpm lab'
+      : /(^|[/\\])vitest([/\\]|\.m?js$|$)/.test(script)
+        ? 'pnpm vitest'
+        : `node ${file.startsWith('..') ? script : file}`;
+  const words: string[] = [];
+  let option = '';
+  for (const arg of args) {
+    const assigned = /^(--?[\w-]+)=(.*)$/s.exec(arg);
+    words.push(
+      assigned
+        ? `${assigned[1]}=${shellWord(redactValue(assigned[1] ?? '', assigned[2] ?? ''))}`
+        : shellWord(redactValue(option, arg)),
+    );
+    option = arg.startsWith('-') && !assigned ? arg : '';
+  }
+  return [tool, ...words].join(' ');
 }
 
 function labConfig(env: NodeJS.ProcessEnv): Environment['config'] {

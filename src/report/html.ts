@@ -314,6 +314,7 @@ function environmentTable(env: Environment): string {
         ? `${git.sha}${git.branch ? ` on ${git.branch}` : ''}${git.dirty ? ' (uncommitted changes)' : git.dirty === null ? ' (state unknown)' : ''}`
         : 'unknown',
     ],
+    ...(env.command ? [['Command', env.command] as [string, string]] : []),
     [
       'Config',
       `${config.quick ? 'quick (LAB_QUICK=1)' : 'full'}, infra ${config.infraMode}, seed ${config.seed ?? '?'}, scale ${config.scale ?? '?'}`,

@@ -205,6 +205,7 @@ export function environmentTable(env: Environment): string {
         ? `${git.sha.slice(0, 12)}${git.branch ? ` on ${git.branch}` : ''}${git.dirty ? ' (uncommitted changes)' : git.dirty === null ? ' (state unknown)' : ''}`
         : 'unknown',
     ],
+    ...(env.command ? [['Command', `\`${env.command}\``]] : []),
     [
       'Config',
       `${config.quick ? 'quick (LAB_QUICK=1)' : 'full'}, infra ${config.infraMode}, seed ${config.seed ?? '?'}, scale ${config.scale ?? '?'}${configPairs.length ? `; ${configPairs.join(' ')}` : ''}`,

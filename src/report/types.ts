@@ -69,6 +69,8 @@ export interface Environment {
   /** Load generators: versions, null when not installed. */
   tools: { k6: string | null; wrk: string | null };
   git: { sha: string | null; dirty: boolean | null; branch: string | null };
+  /** The command line that started the run, e.g. `pnpm lab run --scenario 01` (absent in older reports). */
+  command?: string;
   /** Settings that change results: LAB_* variables (secrets redacted) and their effective values. */
   config: {
     env: Record<string, string>;

@@ -42,6 +42,7 @@ export function environment(overrides: { quick?: boolean; sha?: string | null } 
       dirty: false,
       branch: 'main',
     },
+    command: overrides.quick ? 'pnpm vitest bench --run' : 'pnpm vitest bench --run bench/basic',
     config: {
       env: overrides.quick ? { LAB_QUICK: '1' } : {},
       quick: overrides.quick ?? false,
