@@ -25,11 +25,10 @@ import type { Verdict } from '../../src/stats/index.ts';
 const SUITE = 'bench/db-advanced/12-bulk';
 const SCENARIO = '12-db-bulk-operations';
 const ROWS = isQuick() ? 200 : 1000;
-// Each measured operation writes ROWS rows: few operations per round are plenty.
-// Five a side per round in quick runs too: the median of three left raw pg's ~1.12× batch gain
-// undecided after 40 rounds' worth of noise.
+// Each measured operation writes ROWS rows: five a side per round are plenty for the ≥ 2× claims.
 const OPERATIONS = { quick: 5, full: 5 };
-// Raw pg's "not slower" pair differs by only ~1.05×: a median over 15 operations a side per round.
+// Raw pg's "not slower" pair differs by only ~1.04–1.08×: a median over 15 operations a side per
+// round (a median of 3, then of 5, left it undecided after 40 rounds of noise).
 const CLOSE_PAIR_OPERATIONS = { quick: 15, full: 15 };
 const WARMUP = { quick: 1, full: 2 };
 /**
